@@ -1,0 +1,6 @@
+//! The scenario runner, the compatibility matrix and the `check`/`discover` CLI.
+//!
+//! Data flows one way: `scenarios/*.toml` → [`scenario`] → [`runner`] (fresh fake registry per cell, real
+//! `referrers` code) → cell results → [`matrix`] renderers → `docs/compatibility-matrix.md`.
+
+pub mod real;

@@ -1,0 +1,1 @@
+//! Real registries started in containers (testcontainers), and the fidelity probe set.
