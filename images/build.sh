@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Builds the project's real-registry test images locally, FROM scratch, with no registry to pull from.
+#
+#   images/build.sh [--force] [distribution|ferro-oci-server ...]   (no name: all images)
+#
+# Each image is a binary plus the shared libraries `ldd` lists (and the few /etc files it needs), staged into a
+# temporary build context and built with `docker build`. No Dockerfile has a `# syntax=` line: that would make
+# BuildKit pull a frontend image.
+#
+# Caching: every image carries the label `io.oci-referrers-compat.inputs` = sha256 over its inputs (Dockerfile,
+# config files, the staged binary and libraries, the pinned version). A build whose inputs hash matches the label of
+# the existing image is skipped, so a second run costs a few hashes. ferro-oci-server's binary is compiled once with
+# `cargo install --locked` into images/.build/ (gitignored), which cargo itself skips when already installed.
+#
+# Prerequisites: docker; for distribution the Debian package `docker-registry` (2.8.2) installed
+# (.ci/images.sh installs it); for ferro-oci-server cargo and crates.io access on the first build.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "$0")" && pwd)"
+BUILD_DIR="$HERE/.build"
+LABEL_INPUTS="io.oci-referrers-compat.inputs"
+
+DISTRIBUTION_VERSION="2.8.2"
+DISTRIBUTION_IMAGE="oci-referrers/distribution:${DISTRIBUTION_VERSION}"
+FERRO_VERSION="1.0.0"
+FERRO_IMAGE="oci-referrers/ferro-oci-server:${FERRO_VERSION}"
+
+log() { printf '[images] %s\n' "$*" >&2; }
+
+# stage_binary BIN ROOTFS DEST: copy BIN to ROOTFS/DEST and every shared library `ldd` lists (with the dynamic
+# loader) into ROOTFS at the same absolute paths, following symlinks so the image holds real files.
+stage_binary() {
+    local bin="$1" rootfs="$2" dest="$3" lib
+    install -D -m 0755 "$bin" "$rootfs$dest"
+    # ldd lines: "libc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x...)" or "/lib64/ld-linux-x86-64.so.2 (0x...)"
+    while read -r lib; do
+        [ -n "$lib" ] || continue
+        install -D -m 0755 "$(readlink -f "$lib")" "$rootfs$lib"
+    done < <(ldd "$bin" | awk '/=>/ { if ($3 ~ /^\//) print $3; next } $1 ~ /^\// { print $1 }')
+}
+
+# minimal /etc for a scratch image: users, groups, name resolution order, hosts.
+stage_etc() {
+    local rootfs="$1"
+    mkdir -p "$rootfs/etc" "$rootfs/tmp"
+    chmod 1777 "$rootfs/tmp"
+    printf 'root:x:0:0:root:/:/nonexistent\nnobody:x:65534:65534:nobody:/nonexistent:/nonexistent\n' >"$rootfs/etc/passwd"
+    printf 'root:x:0:\nnogroup:x:65534:\n' >"$rootfs/etc/group"
+    printf 'hosts: files dns\n' >"$rootfs/etc/nsswitch.conf"
+    printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' >"$rootfs/etc/hosts"
+}
+
+# inputs_hash DIR: one sha256 over every file's path, mode and content under DIR (sorted, deterministic).
+inputs_hash() {
+    (cd "$1" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum && \
+        find . -print0 | LC_ALL=C sort -z | xargs -0 -r stat -c '%n %a') | sha256sum | cut -d' ' -f1
+}
+
+image_label() {
+    docker image inspect -f "{{ index .Config.Labels \"$LABEL_INPUTS\" }}" "$1" 2>/dev/null || true
+}
+
+# build_context IMAGE CONTEXT VERSION: docker build unless the existing image carries the same inputs hash.
+build_context() {
+    local image="$1" ctx="$2" version="$3" hash
+    hash="$(inputs_hash "$ctx")"
+    if [ "$FORCE" != 1 ] && [ "$(image_label "$image")" = "$hash" ]; then
+        log "$image is up to date (inputs $hash)"
+        return 0
+    fi
+    log "building $image (inputs $hash)"
+    # DOCKER_BUILDKIT=0: the classic builder needs nothing from a registry for FROM scratch.
+    DOCKER_BUILDKIT=0 docker build --quiet \
+        --label "$LABEL_INPUTS=$hash" \
+        --label "org.opencontainers.image.version=$version" \
+        --label "io.oci-referrers-compat.built-by=images/build.sh" \
+        -t "$image" "$ctx" >/dev/null
+    log "built $image"
+}
+
+build_distribution() {
+    local bin=/usr/bin/docker-registry ctx installed
+    if [ ! -x "$bin" ]; then
+        log "error: $bin missing: apt-get install docker-registry (Debian package, $DISTRIBUTION_VERSION)"
+        return 1
+    fi
+    installed="$(dpkg-query -W -f '${Version}' docker-registry 2>/dev/null || echo unknown)"
+    case "$installed" in
+    "$DISTRIBUTION_VERSION"*) ;;
+    *) log "warning: docker-registry package is $installed, expected $DISTRIBUTION_VERSION" ;;
+    esac
+    ctx="$(mktemp -d)"
+    trap 'rm -rf "$ctx"' RETURN
+    cp "$HERE/distribution/Dockerfile" "$ctx/Dockerfile"
+    stage_etc "$ctx/rootfs"
+    stage_binary "$bin" "$ctx/rootfs" /usr/bin/docker-registry
+    install -D -m 0644 "$HERE/distribution/config.yml" "$ctx/rootfs/etc/docker/registry/config.yml"
+    mkdir -p "$ctx/rootfs/var/lib/registry"
+    build_context "$DISTRIBUTION_IMAGE" "$ctx" "$installed"
+}
+
+build_ferro() {
+    local root="$BUILD_DIR/ferro-oci-server-$FERRO_VERSION" bin ctx
+    bin="$root/bin/ferro-oci-server"
+    if [ ! -x "$bin" ]; then
+        log "compiling ferro-oci-server $FERRO_VERSION (cargo install --locked, release)"
+        local start=$SECONDS
+        CARGO_TARGET_DIR="$BUILD_DIR/ferro-target" cargo install ferro-oci-server \
+            --version "=$FERRO_VERSION" --locked --quiet --root "$root"
+        log "compiled ferro-oci-server in $((SECONDS - start))s"
+        rm -rf "$BUILD_DIR/ferro-target"
+    fi
+    ctx="$(mktemp -d)"
+    trap 'rm -rf "$ctx"' RETURN
+    cp "$HERE/ferro-oci-server/Dockerfile" "$ctx/Dockerfile"
+    stage_etc "$ctx/rootfs"
+    stage_binary "$bin" "$ctx/rootfs" /usr/local/bin/ferro-oci-server
+    mkdir -p "$ctx/rootfs/var/lib/ferro-oci"
+    build_context "$FERRO_IMAGE" "$ctx" "$FERRO_VERSION"
+}
+
+FORCE=0
+names=()
+for arg in "$@"; do
+    case "$arg" in
+    --force) FORCE=1 ;;
+    distribution | ferro-oci-server) names+=("$arg") ;;
+    -h | --help) sed -n '2,17p' "$0"; exit 0 ;;
+    *) log "unknown argument: $arg"; exit 2 ;;
+    esac
+done
+[ "${#names[@]}" -gt 0 ] || names=(distribution ferro-oci-server)
+
+command -v docker >/dev/null || { log "error: docker not found"; exit 1; }
+for name in "${names[@]}"; do
+    case "$name" in
+    distribution) build_distribution ;;
+    ferro-oci-server) build_ferro ;;
+    esac
+done
