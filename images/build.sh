@@ -70,11 +70,17 @@ build_context() {
     fi
     log "building $image (inputs $hash)"
     # DOCKER_BUILDKIT=0: the classic builder needs nothing from a registry for FROM scratch.
-    DOCKER_BUILDKIT=0 docker build --quiet \
+    # (its output, including the classic builder's deprecation notice, is shown only when the build fails)
+    local out
+    if ! out="$(DOCKER_BUILDKIT=0 docker build --quiet \
         --label "$LABEL_INPUTS=$hash" \
         --label "org.opencontainers.image.version=$version" \
         --label "io.oci-referrers-compat.built-by=images/build.sh" \
-        -t "$image" "$ctx" >/dev/null
+        -t "$image" "$ctx" 2>&1)"; then
+        printf '%s\n' "$out" >&2
+        log "error: docker build of $image failed"
+        return 1
+    fi
     log "built $image"
 }
 
