@@ -1,0 +1,782 @@
+//! The client: one reqwest client (redirect policy none), manual redirects, the auth dance, retries, body caps.
+
+use base64::Engine as _;
+use bytes::{Bytes, BytesMut};
+use reqwest::Method;
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::time::{Duration, Instant, SystemTime};
+use url::Url;
+
+use super::auth::{parse_challenges, parse_token_answer};
+use super::docker_config::{ResolvedCredentials, lookup_docker_config};
+use super::exchange::{Exchange, KEPT_HEADERS, redact_url};
+use super::{ClientBuildError, HttpError};
+use crate::config::{Credentials, RegistryConfig, RetryPolicy, host_port};
+use crate::spec::retry_after::{parse_retry_after, retry_after_from_body};
+
+const MAX_LOGGED_EXCHANGES: usize = 20_000;
+
+/// One operation's budget and request counter (one check, one subject's discovery).
+#[derive(Debug)]
+pub struct Op {
+    started: Instant,
+    deadline: Instant,
+    requests: AtomicU32,
+}
+
+impl Op {
+    /// A new operation with `budget` to spend.
+    pub fn new(budget: Duration) -> Op {
+        let started = Instant::now();
+        Op {
+            started,
+            deadline: started + budget,
+            requests: AtomicU32::new(0),
+        }
+    }
+    /// Time left.
+    pub fn remaining(&self) -> Duration {
+        self.deadline.saturating_duration_since(Instant::now())
+    }
+    /// Requests sent so far (including retries, redirects and token fetches).
+    pub fn request_count(&self) -> u32 {
+        self.requests.load(Ordering::Relaxed)
+    }
+    /// Time since the start.
+    pub fn elapsed(&self) -> Duration {
+        self.started.elapsed()
+    }
+}
+
+/// A request to send.
+#[derive(Debug, Clone)]
+pub struct Req {
+    /// Method.
+    pub method: Method,
+    /// Absolute URL.
+    pub url: Url,
+    /// `Accept` header.
+    pub accept: Option<String>,
+    /// Token scope this request needs (`repository:<name>:pull`), if any.
+    pub scope: Option<String>,
+}
+
+impl Req {
+    /// A GET.
+    pub fn get(url: Url) -> Req {
+        Req {
+            method: Method::GET,
+            url,
+            accept: None,
+            scope: None,
+        }
+    }
+    /// A HEAD.
+    pub fn head(url: Url) -> Req {
+        Req {
+            method: Method::HEAD,
+            url,
+            accept: None,
+            scope: None,
+        }
+    }
+    /// Set `Accept`.
+    pub fn accept(mut self, a: &str) -> Req {
+        self.accept = Some(a.to_string());
+        self
+    }
+    /// Pull scope for `repository`.
+    pub fn pull_scope(mut self, repository: &str) -> Req {
+        self.scope = Some(format!("repository:{repository}:pull"));
+        self
+    }
+}
+
+/// An answer (any status) after auth, redirects and retries.
+#[derive(Debug, Clone)]
+pub struct Resp {
+    /// Final status.
+    pub status: u16,
+    /// Final headers.
+    pub headers: HeaderMap,
+    /// Body (at most the cap; empty for HEAD).
+    pub body: Bytes,
+    /// Final URL after redirects.
+    pub url: Url,
+    /// Retries spent.
+    pub retries: u32,
+    /// Set when a `Retry-After` (or backoff) longer than the remaining budget ended the waiting.
+    pub wait_cut_short: Option<Duration>,
+    /// What went wrong in the auth dance, if anything (token endpoint refused, no credentials for Basic).
+    pub auth_note: Option<String>,
+    /// Whether the final request carried `Authorization`.
+    pub sent_authorization: bool,
+}
+
+impl Resp {
+    /// First value of a header as text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+    /// Every value of a header.
+    pub fn headers_all(&self, name: &str) -> Vec<&str> {
+        self.headers
+            .get_all(name)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect()
+    }
+    /// `Content-Type`.
+    pub fn content_type(&self) -> Option<&str> {
+        self.header("content-type")
+    }
+    /// GHCR's 403 "exceeded a secondary rate limit".
+    pub fn is_secondary_rate_limit(&self) -> bool {
+        self.status == 403
+            && String::from_utf8_lossy(&self.body[..self.body.len().min(4096)])
+                .to_ascii_lowercase()
+                .contains("secondary rate limit")
+    }
+    /// 429 or GHCR's secondary-limit 403.
+    pub fn is_rate_limited(&self) -> bool {
+        self.status == 429 || self.is_secondary_rate_limit()
+    }
+    /// Statuses worth retrying: 408, 429, 5xx except 501 (a definitive "not implemented"), secondary-limit 403.
+    pub fn is_retryable_status(&self) -> bool {
+        matches!(self.status, 408 | 429 | 500 | 502..=599) || self.is_secondary_rate_limit()
+    }
+    /// The server's requested delay: `Retry-After` header, else GHCR's `retry-after: <duration>` body text.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.header("retry-after")
+            .and_then(|v| parse_retry_after(v, SystemTime::now()))
+            .or_else(|| {
+                if self.is_rate_limited() {
+                    retry_after_from_body(&self.body)
+                } else {
+                    None
+                }
+            })
+    }
+    /// Rate-limit related headers seen (for evidence).
+    pub fn rate_limit_headers(&self) -> Vec<(String, String)> {
+        self.headers
+            .iter()
+            .filter(|(k, _)| {
+                let k = k.as_str();
+                k == "retry-after" || k.contains("ratelimit")
+            })
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_string(),
+                    v.to_str().unwrap_or("<binary>").chars().take(200).collect(),
+                )
+            })
+            .collect()
+    }
+}
+
+/// The HTTP client for one registry.
+pub struct HttpClient {
+    client: reqwest::Client,
+    base: Url,
+    policy: RetryPolicy,
+    credentials: Credentials,
+    resolved: tokio::sync::OnceCell<Result<Option<ResolvedCredentials>, HttpError>>,
+    tokens: Mutex<HashMap<String, (HeaderValue, Instant)>>,
+    basic_accepted: AtomicBool,
+    exchanges: Mutex<Vec<Exchange>>,
+    schemes_seen: Mutex<BTreeSet<String>>,
+}
+
+impl std::fmt::Debug for HttpClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpClient")
+            .field("base", &self.base.as_str())
+            .finish_non_exhaustive()
+    }
+}
+
+enum AuthOutcome {
+    Header(HeaderValue),
+    GiveUp(String),
+    Replace(Box<Resp>),
+}
+
+fn basic_header(user: &str, pass: &str) -> HeaderValue {
+    let enc = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pass}"));
+    let mut h = HeaderValue::from_str(&format!("Basic {enc}"))
+        .unwrap_or_else(|_| HeaderValue::from_static("Basic"));
+    h.set_sensitive(true);
+    h
+}
+
+fn error_detail(e: &reqwest::Error) -> String {
+    let mut parts = Vec::new();
+    let mut src = std::error::Error::source(e);
+    while let Some(s) = src {
+        parts.push(s.to_string());
+        src = s.source();
+    }
+    if parts.is_empty() {
+        parts.push(e.to_string());
+    }
+    let mut out = parts.join(": ");
+    out.truncate(out.char_indices().nth(500).map_or(out.len(), |(i, _)| i));
+    out
+}
+
+impl HttpClient {
+    /// Build the client for `cfg`. No request is sent.
+    pub fn new(cfg: &RegistryConfig) -> Result<HttpClient, ClientBuildError> {
+        let base = cfg.base_url()?;
+        let mut b = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("oci-referrers-compat/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(cfg.timeout.min(Duration::from_secs(30)))
+            .read_timeout(cfg.retry.stall_timeout)
+            .pool_max_idle_per_host(8);
+        if cfg.insecure {
+            b = b
+                .tls_danger_accept_invalid_certs(true)
+                .tls_danger_accept_invalid_hostnames(true);
+        }
+        if let Some(path) = &cfg.ca_file {
+            let pem = std::fs::read(path).map_err(|e| ClientBuildError::CaFile {
+                path: path.display().to_string(),
+                reason: e.to_string(),
+            })?;
+            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+                ClientBuildError::CaFile {
+                    path: path.display().to_string(),
+                    reason: e.to_string(),
+                }
+            })?;
+            if certs.is_empty() {
+                return Err(ClientBuildError::CaFile {
+                    path: path.display().to_string(),
+                    reason: "no PEM certificate found".into(),
+                });
+            }
+            b = b.tls_certs_merge(certs);
+        }
+        let client = b
+            .build()
+            .map_err(|e| ClientBuildError::Client(error_detail(&e)))?;
+        Ok(HttpClient {
+            client,
+            base,
+            policy: cfg.retry.clone(),
+            credentials: cfg.credentials.clone(),
+            resolved: tokio::sync::OnceCell::new(),
+            tokens: Mutex::new(HashMap::new()),
+            basic_accepted: AtomicBool::new(false),
+            exchanges: Mutex::new(Vec::new()),
+            schemes_seen: Mutex::new(BTreeSet::new()),
+        })
+    }
+
+    /// The registry origin (path `/`).
+    pub fn base(&self) -> &Url {
+        &self.base
+    }
+
+    /// `host[:port]`.
+    pub fn host_label(&self) -> String {
+        host_port(&self.base)
+    }
+
+    /// `<base>/v2/<path>` (path without leading slash; repository names keep their slashes).
+    pub fn v2_url(&self, path: &str) -> Url {
+        let mut u = self.base.clone();
+        u.set_path(&format!("/v2/{path}"));
+        u
+    }
+
+    /// Every exchange so far (redacted).
+    pub fn exchanges(&self) -> Vec<Exchange> {
+        self.exchanges.lock().map(|e| e.clone()).unwrap_or_default()
+    }
+
+    /// Exchanges from position `from` on.
+    pub fn exchanges_since(&self, from: usize) -> Vec<Exchange> {
+        self.exchanges
+            .lock()
+            .map(|e| e.get(from..).map(<[Exchange]>::to_vec).unwrap_or_default())
+            .unwrap_or_default()
+    }
+
+    /// Number of exchanges logged so far.
+    pub fn exchange_count(&self) -> usize {
+        self.exchanges.lock().map(|e| e.len()).unwrap_or(0)
+    }
+
+    /// Authentication schemes the registry challenged with (lowercase).
+    pub fn auth_schemes_seen(&self) -> Vec<String> {
+        self.schemes_seen
+            .lock()
+            .map(|s| s.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// The retry/size policy in force.
+    pub fn policy(&self) -> &RetryPolicy {
+        &self.policy
+    }
+
+    async fn credentials(&self, op: &Op) -> Result<Option<ResolvedCredentials>, HttpError> {
+        self.resolved
+            .get_or_init(|| async {
+                match &self.credentials {
+                    Credentials::Anonymous => Ok(None),
+                    Credentials::Basic { username, password } => {
+                        Ok(Some(ResolvedCredentials::Basic {
+                            username: username.clone(),
+                            password: password.clone(),
+                        }))
+                    }
+                    Credentials::DockerConfig(path) => {
+                        lookup_docker_config(path, &self.host_label(), op.remaining()).await
+                    }
+                }
+            })
+            .await
+            .clone()
+    }
+
+    /// Send `req`: auth dance, manual redirects, retries for 408/429/5xx (not 501) and GHCR's secondary-limit 403
+    /// with exponential backoff and jitter, honouring `Retry-After`. A wait longer than the remaining budget
+    /// returns the last answer at once (`wait_cut_short`). Transport errors mid-answer are retried; connect and TLS
+    /// failures are not.
+    pub async fn send(&self, op: &Op, req: &Req) -> Result<Resp, HttpError> {
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            let r = self.send_authed(op, req).await;
+            let hint = match &r {
+                Ok(resp) if resp.is_retryable_status() => Some(resp.retry_after()),
+                Err(e) if e.is_retryable() => Some(None),
+                _ => None,
+            };
+            let Some(hint) = hint else {
+                return r.map(|mut x| {
+                    x.retries = attempt - 1;
+                    x
+                });
+            };
+            if attempt >= self.policy.max_attempts.max(1) {
+                return r.map(|mut x| {
+                    x.retries = attempt - 1;
+                    x
+                });
+            }
+            let wait = hint.unwrap_or_else(|| self.backoff(attempt));
+            if wait >= op.remaining() {
+                return r.map(|mut x| {
+                    x.retries = attempt - 1;
+                    x.wait_cut_short = Some(wait);
+                    x
+                });
+            }
+            tracing::debug!(url = %redact_url(&req.url), wait_ms = wait.as_millis() as u64, attempt, "retrying");
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    fn backoff(&self, attempt: u32) -> Duration {
+        let exp = self
+            .policy
+            .initial_backoff
+            .saturating_mul(1u32 << (attempt - 1).min(16));
+        let b = exp.min(self.policy.max_backoff);
+        let half = b / 2;
+        half + Duration::from_nanos(fastrand::u64(
+            0..=half.as_nanos().min(u64::MAX as u128) as u64,
+        ))
+    }
+
+    async fn cached_auth(&self, op: &Op, scope_key: &str) -> Option<HeaderValue> {
+        if self.basic_accepted.load(Ordering::Relaxed)
+            && let Ok(Some(ResolvedCredentials::Basic { username, password })) =
+                self.credentials(op).await
+        {
+            return Some(basic_header(&username, &password));
+        }
+        let tokens = self.tokens.lock().ok()?;
+        tokens
+            .get(scope_key)
+            .filter(|(_, exp)| Instant::now() < *exp)
+            .map(|(h, _)| h.clone())
+    }
+
+    async fn send_authed(&self, op: &Op, req: &Req) -> Result<Resp, HttpError> {
+        let scope_key = req.scope.clone().unwrap_or_default();
+        let mut auth = self.cached_auth(op, &scope_key).await;
+        let mut challenged = false;
+        loop {
+            let resp = self.follow(op, req, auth.as_ref(), None).await?;
+            if resp.status != 401 || challenged || resp.url.origin() != self.base.origin() {
+                return Ok(resp);
+            }
+            challenged = true;
+            match self.answer_challenge(op, &resp, req).await? {
+                AuthOutcome::Header(h) => auth = Some(h),
+                AuthOutcome::GiveUp(note) => {
+                    return Ok(Resp {
+                        auth_note: Some(note),
+                        ..resp
+                    });
+                }
+                AuthOutcome::Replace(r) => return Ok(*r),
+            }
+        }
+    }
+
+    async fn answer_challenge(
+        &self,
+        op: &Op,
+        resp: &Resp,
+        req: &Req,
+    ) -> Result<AuthOutcome, HttpError> {
+        let challenges = parse_challenges(resp.headers_all("www-authenticate"));
+        if let Ok(mut s) = self.schemes_seen.lock() {
+            s.extend(challenges.iter().map(|c| c.scheme.clone()));
+        }
+        let creds = self.credentials(op).await?;
+        if let Some(b) = challenges.iter().find(|c| c.scheme == "bearer") {
+            let Some(realm) = b.params.get("realm").filter(|r| !r.is_empty()) else {
+                return Ok(AuthOutcome::GiveUp(
+                    "Bearer challenge without a realm".into(),
+                ));
+            };
+            let Ok(realm_url) = resp.url.join(realm) else {
+                return Ok(AuthOutcome::GiveUp("Bearer realm is not a URL".into()));
+            };
+            if !matches!(realm_url.scheme(), "http" | "https") {
+                return Ok(AuthOutcome::GiveUp("Bearer realm is not http(s)".into()));
+            }
+            let scope = b
+                .params
+                .get("scope")
+                .cloned()
+                .filter(|s| !s.is_empty())
+                .or_else(|| req.scope.clone());
+            // Credentials go to the realm the challenge names, but never downgraded from https to http.
+            let creds_allowed = !(self.base.scheme() == "https" && realm_url.scheme() == "http");
+            let mut token_url = realm_url.clone();
+            let (method, auth, body) = match creds.as_ref().filter(|_| creds_allowed) {
+                Some(ResolvedCredentials::IdentityToken(t)) => {
+                    let mut form = url::form_urlencoded::Serializer::new(String::new());
+                    form.append_pair("grant_type", "refresh_token")
+                        .append_pair("client_id", "oci-referrers-compat");
+                    if let Some(s) = b.params.get("service") {
+                        form.append_pair("service", s);
+                    }
+                    if let Some(s) = &scope {
+                        form.append_pair("scope", s);
+                    }
+                    form.append_pair("refresh_token", t);
+                    (Method::POST, None, Some(form.finish().into_bytes()))
+                }
+                Some(ResolvedCredentials::Basic { username, password }) => {
+                    (Method::GET, Some(basic_header(username, password)), None)
+                }
+                None => (Method::GET, None, None),
+            };
+            if method == Method::GET {
+                let mut q = token_url.query_pairs_mut();
+                if let Some(s) = b.params.get("service") {
+                    q.append_pair("service", s);
+                }
+                if let Some(s) = &scope {
+                    q.append_pair("scope", s);
+                }
+            }
+            let treq = Req {
+                method,
+                url: token_url,
+                accept: Some("application/json".into()),
+                scope: None,
+            };
+            let tr = self
+                .follow_with_body(op, &treq, auth.as_ref(), Some(&realm_url), body)
+                .await?;
+            return Ok(match tr.status {
+                200..=299 => {
+                    let t = parse_token_answer(&tr.body).map_err(|d| HttpError::Auth {
+                        url: redact_url(&realm_url),
+                        detail: d,
+                    })?;
+                    let mut h =
+                        HeaderValue::from_str(&format!("Bearer {}", t.token)).map_err(|_| {
+                            HttpError::Auth {
+                                url: redact_url(&realm_url),
+                                detail: "token is not a header value".into(),
+                            }
+                        })?;
+                    h.set_sensitive(true);
+                    let margin = (t.expires_in / 10).min(Duration::from_secs(10));
+                    if let Ok(mut tokens) = self.tokens.lock() {
+                        tokens.insert(
+                            req.scope.clone().unwrap_or_default(),
+                            (h.clone(), Instant::now() + t.expires_in - margin),
+                        );
+                    }
+                    AuthOutcome::Header(h)
+                }
+                408 | 429 | 500..=599 => AuthOutcome::Replace(Box::new(tr)),
+                s => AuthOutcome::GiveUp(format!(
+                    "token endpoint {} answered {s}",
+                    redact_url(&realm_url)
+                )),
+            });
+        }
+        if challenges.iter().any(|c| c.scheme == "basic") {
+            return Ok(match creds {
+                Some(ResolvedCredentials::Basic { username, password }) => {
+                    self.basic_accepted.store(true, Ordering::Relaxed);
+                    AuthOutcome::Header(basic_header(&username, &password))
+                }
+                _ => AuthOutcome::GiveUp(
+                    "registry asks for Basic credentials and none are configured".into(),
+                ),
+            });
+        }
+        Ok(AuthOutcome::GiveUp(
+            "401 without a usable WWW-Authenticate challenge".into(),
+        ))
+    }
+
+    async fn follow(
+        &self,
+        op: &Op,
+        req: &Req,
+        auth: Option<&HeaderValue>,
+        auth_origin: Option<&Url>,
+    ) -> Result<Resp, HttpError> {
+        self.follow_with_body(op, req, auth, auth_origin, None)
+            .await
+    }
+
+    /// Follow redirects by hand; `Authorization` only while the URL has the credential origin (`auth_origin`,
+    /// default the registry's).
+    async fn follow_with_body(
+        &self,
+        op: &Op,
+        req: &Req,
+        auth: Option<&HeaderValue>,
+        auth_origin: Option<&Url>,
+        body: Option<Vec<u8>>,
+    ) -> Result<Resp, HttpError> {
+        let origin = auth_origin.unwrap_or(&self.base).origin();
+        let mut url = req.url.clone();
+        let mut method = req.method.clone();
+        let mut body = body;
+        let mut seen = vec![url.clone()];
+        loop {
+            let send_auth = auth.filter(|_| url.origin() == origin);
+            let mut r = self
+                .one(
+                    op,
+                    &method,
+                    &url,
+                    req.accept.as_deref(),
+                    send_auth,
+                    body.clone(),
+                )
+                .await?;
+            if !matches!(r.status, 301 | 302 | 303 | 307 | 308) {
+                return Ok(r);
+            }
+            let Some(loc) = r.header("location").map(str::to_string) else {
+                return Ok(r);
+            };
+            let next = url.join(loc.trim()).map_err(|e| HttpError::BadRedirect {
+                url: redact_url(&url),
+                detail: format!("Location does not resolve: {e}"),
+            })?;
+            if !matches!(next.scheme(), "http" | "https") {
+                return Err(HttpError::BadRedirect {
+                    url: redact_url(&url),
+                    detail: "Location is not http(s)".into(),
+                });
+            }
+            if seen.len() > self.policy.max_redirects {
+                return Err(HttpError::TooManyRedirects {
+                    url: redact_url(&req.url),
+                    limit: self.policy.max_redirects,
+                });
+            }
+            if seen.contains(&next) {
+                return Err(HttpError::RedirectLoop {
+                    url: redact_url(&next),
+                });
+            }
+            seen.push(next.clone());
+            if (r.status == 303 && method != Method::HEAD)
+                || (matches!(r.status, 301 | 302) && method == Method::POST)
+            {
+                method = Method::GET;
+                body = None;
+            }
+            r.body = Bytes::new();
+            url = next;
+        }
+    }
+
+    async fn one(
+        &self,
+        op: &Op,
+        method: &Method,
+        url: &Url,
+        accept: Option<&str>,
+        auth: Option<&HeaderValue>,
+        body: Option<Vec<u8>>,
+    ) -> Result<Resp, HttpError> {
+        let red = redact_url(url);
+        let remaining = op.remaining();
+        if remaining.is_zero() {
+            return Err(HttpError::BudgetExceeded { url: red });
+        }
+        op.requests.fetch_add(1, Ordering::Relaxed);
+        let start = Instant::now();
+        let mut rb = self
+            .client
+            .request(method.clone(), url.clone())
+            .timeout(remaining);
+        if let Some(a) = accept {
+            rb = rb.header(ACCEPT, a);
+        }
+        if let Some(h) = auth {
+            rb = rb.header(AUTHORIZATION, h.clone());
+        }
+        if let Some(b) = body {
+            rb = rb
+                .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(b);
+        }
+        let cap = self.policy.max_body_bytes;
+        let mut status: Option<u16> = None;
+        let mut headers = HeaderMap::new();
+        let classify = |e: reqwest::Error| -> HttpError {
+            let detail = error_detail(&e);
+            if e.is_timeout() {
+                if op.remaining() < Duration::from_millis(20) {
+                    HttpError::BudgetExceeded { url: red.clone() }
+                } else {
+                    HttpError::Stalled { url: red.clone() }
+                }
+            } else if e.is_connect() {
+                let l = detail.to_ascii_lowercase();
+                let tcp_level = [
+                    "tcp connect error",
+                    "dns error",
+                    "failed to lookup",
+                    "connection refused",
+                ]
+                .iter()
+                .any(|k| l.contains(k));
+                let tls_words = [
+                    "certificate",
+                    "tls",
+                    "handshake",
+                    "unknownissuer",
+                    "x509",
+                    "corrupt message",
+                    "alert",
+                ];
+                if tls_words.iter().any(|k| l.contains(k))
+                    || (url.scheme() == "https" && !tcp_level)
+                {
+                    HttpError::Tls {
+                        url: red.clone(),
+                        detail,
+                    }
+                } else {
+                    HttpError::Connect {
+                        url: red.clone(),
+                        detail,
+                    }
+                }
+            } else {
+                HttpError::Transport {
+                    url: red.clone(),
+                    detail,
+                }
+            }
+        };
+        let work = async {
+            let mut resp = rb.send().await.map_err(classify)?;
+            status = Some(resp.status().as_u16());
+            headers = resp.headers().clone();
+            let mut buf = BytesMut::new();
+            if *method != Method::HEAD {
+                if resp.content_length().is_some_and(|l| l > cap as u64) {
+                    return Err(HttpError::BodyTooLarge {
+                        url: red.clone(),
+                        limit: cap,
+                    });
+                }
+                while let Some(chunk) = resp.chunk().await.map_err(classify)? {
+                    if buf.len() + chunk.len() > cap {
+                        return Err(HttpError::BodyTooLarge {
+                            url: red.clone(),
+                            limit: cap,
+                        });
+                    }
+                    buf.extend_from_slice(&chunk);
+                }
+            }
+            Ok(buf.freeze())
+        };
+        let result = match tokio::time::timeout(remaining + Duration::from_millis(50), work).await {
+            Ok(r) => r,
+            Err(_) => Err(HttpError::BudgetExceeded { url: red.clone() }),
+        };
+        let ex = Exchange {
+            method: method.to_string(),
+            url: red.clone(),
+            host: host_port(url),
+            status,
+            content_type: headers
+                .get(CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .map(|s| s.chars().take(200).collect()),
+            duration_ms: start.elapsed().as_millis() as u64,
+            sent_authorization: auth.is_some(),
+            response_headers: headers
+                .iter()
+                .filter(|(k, _)| KEPT_HEADERS.contains(&k.as_str()))
+                .map(|(k, v)| {
+                    let v = v.to_str().unwrap_or("<binary>");
+                    let v = if k.as_str() == "location" {
+                        crate::http::redact_str(v)
+                    } else {
+                        v.to_string()
+                    };
+                    (k.as_str().to_string(), v.chars().take(300).collect())
+                })
+                .collect(),
+            error: result.as_ref().err().map(|e| e.to_string()),
+        };
+        tracing::debug!(method = %ex.method, url = %ex.url, status = ?ex.status, ms = ex.duration_ms, "exchange");
+        if let Ok(mut log) = self.exchanges.lock()
+            && log.len() < MAX_LOGGED_EXCHANGES
+        {
+            log.push(ex);
+        }
+        let body = result?;
+        Ok(Resp {
+            status: status.unwrap_or(0),
+            headers,
+            body,
+            url: url.clone(),
+            retries: 0,
+            wait_cut_short: None,
+            auth_note: None,
+            sent_authorization: auth.is_some(),
+        })
+    }
+}

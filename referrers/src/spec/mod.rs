@@ -1,0 +1,20 @@
+//! The wire rules of the OCI Distribution Spec v1.1 as small pure functions.
+//!
+//! Nothing here does I/O; everything is property-tested. See
+//! <https://github.com/opencontainers/distribution-spec/blob/v1.1.1/spec.md#listing-referrers>.
+
+pub mod digest;
+pub mod error_json;
+pub mod index;
+pub mod link;
+pub mod media;
+pub mod names;
+pub mod retry_after;
+
+pub use digest::{Algorithm, Digest, DigestError, tag_schema_name};
+pub use error_json::{ErrorEntry, decode_errors};
+pub use index::{
+    Descriptor, DroppedDescriptor, IndexError, ParsedIndex, derive_artifact_type, parse_index,
+};
+pub use link::next_link;
+pub use retry_after::{parse_go_duration, parse_retry_after, retry_after_from_body};

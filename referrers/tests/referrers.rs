@@ -1,0 +1,11 @@
+//! The one integration-test binary: scripted hostile servers on loopback exercise the HTTP layer, every row of the
+//! check's decision tables, and every discovery rule.
+
+#[path = "referrers/support.rs"]
+mod support;
+
+#[path = "referrers/http_client.rs"]
+mod http_client;
+
+#[path = "referrers/check_referrers.rs"]
+mod check_referrers;
