@@ -1,1 +1,67 @@
-//! placeholder
+//! # fake-registry
+//!
+//! An in-memory OCI Distribution 1.1 registry whose **profiles** answer like real registries (Harbor, GHCR,
+//! Quay, ECR, Docker Hub, Artifactory, ACR, GitLab, Google Artifact Registry, zot, CNCF Distribution) on the
+//! referrers API, `/v2/`, auth and rate limits, with **fault injection** and a **request log** — a test double
+//! for registry clients, usable embedded in tests, as a library, or as the `fake-registry` binary.
+//!
+//! ```no_run
+//! use fake_registry::{FakeRegistry, Profile, FaultRule};
+//! let reg = FakeRegistry::builder()
+//!     .profile(Profile::QUAY_3_12_0)
+//!     .seed_demo()
+//!     .fault(FaultRule::rate_limit(Some("1")).path("/v2/*/referrers/*").times(1))
+//!     .start()
+//!     .unwrap();
+//! let subject = &reg.seeded().subjects[0];
+//! println!("{}/v2/library/alpine/referrers/{}", reg.base_url(), subject.digest);
+//! ```
+//!
+//! ## Layers
+//! A request meets, in order: faults ([`fault`]) → the token endpoint → the profile ([`profile`]) → auth → the
+//! spec-exact API over the store. Profiles are declarative values (one `static` each) whose facts carry source
+//! and confidence (`[H]`, `[M]`, `[L]`, assumed) from `shared/reference/registry-behaviours.md`.
+//!
+//! ## Decisions where the contract left room (what a demanding platform engineer would expect)
+//! - **Other host.** A second listener on `127.0.0.2` (same port when free) plays another origin: Docker Hub's,
+//!   GHCR's and GitLab's token realms, GAR's login page, `redirect-off-host` and `link-off-host` targets. It serves
+//!   the same content **without auth**, and faults never apply to it.
+//! - **Auth without credentials.** Registries that require a token even for public content (Docker Hub, GHCR,
+//!   Quay, Harbor, ACR, GitLab, GAR) keep requiring one, but their token endpoint issues anonymous tokens for pull
+//!   and push, as the real ones do for public repositories; `oci-1.1`, `zot`, `distribution-2.8`, `artifactory*`
+//!   and the synthetic profiles are open; `ecr*` always want Basic `AWS:demo`. With credentials configured, they
+//!   are required everywhere (wrong ones get 401 with the profile's challenge and body). Scopes are not enforced.
+//! - **Unknown vendor details** (filter, paging of ECR, Docker Hub, ACR, Artifactory): the fake does not filter and
+//!   answers in one page; those facts are marked assumed.
+//! - **Referrers paging** (`oci-1.1`): `Link: </v2/<name>/referrers/<digest>?last=<digest>>; rel="next"`; the
+//!   cursor is opaque to clients, the page size set by [`Builder::page_size`] (default 50).
+//! - **ECR and index subjects**: aws/containers-roadmap #2783 reports a 405 on *pushing* a referrer whose subject
+//!   is an index; the `ecr` profiles answer that PUT with 405 (registry-behaviours.md words it as a referrers
+//!   answer; the issue thread says push).
+//! - **Limits**: manifests over 4 MiB → 413 `SIZE_INVALID`; request bodies and upload sessions over 64 MiB → 413;
+//!   the request log keeps the last 20,000 requests.
+//! - **Unknown routes** answer Distribution's `404 page not found` text.
+//! - **Errors never panic**: every handler returns a response; the store recovers from lock poisoning.
+
+#![warn(missing_docs)]
+
+pub mod api;
+mod auth;
+pub mod digest;
+pub mod fault;
+mod layer;
+pub(crate) mod message;
+pub mod profile;
+pub mod seed;
+pub mod server;
+mod state;
+pub mod store;
+pub mod tls;
+
+pub use fault::{FaultAction, FaultFile, FaultMatch, FaultRule};
+pub use layer::LOGIN_PAGE;
+pub use profile::{Confidence, Declared, Fact, Profile};
+pub use seed::{
+    ReferrerSpec, SeedError, SeedSpec, Seeded, SeededReferrer, SeededSubject, Storage, SubjectSpec,
+};
+pub use server::{Builder, FakeRegistry, LoggedRequest, StartError};

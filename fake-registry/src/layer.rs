@@ -1,0 +1,336 @@
+//! The layers in front of the API, in the order a request meets them:
+//! faults (primary listener only) → token endpoint → profile's referrers-before-auth answer → auth →
+//! profile's referrers answer → API; then the profile's extra headers and the faults' modifications.
+//!
+//! The other-host listener (127.0.0.2) plays "another host": it serves the token endpoint when the profile's realm
+//! lives there, GAR's HTML login page, and otherwise the same content as the primary listener **without auth**
+//! (a redirect or `Link` target, like a CDN), so tests can check that no `Authorization` reached it.
+
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::Method;
+use serde_json::json;
+
+use crate::api::{self, Route};
+use crate::auth;
+use crate::fault::FaultAction;
+use crate::message::{Req, Resp, percent_encode};
+use crate::profile::{RateLimitStyle, Referrers};
+use crate::state::State;
+
+/// What the server should do with a request.
+pub(crate) enum Outcome {
+    /// Send this answer.
+    Respond(Resp),
+    /// Send the headers and the first bytes of this answer, then stall.
+    Stall(Resp),
+    /// Close the connection without an answer.
+    Reset,
+}
+
+/// The HTML login page of the `gar-2023` profile.
+pub const LOGIN_PAGE: &str = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Sign in - Google Accounts</title></head>\n<body><form action=\"/ServiceLogin\" method=\"post\"><input type=\"email\" name=\"identifier\"><button>Next</button></form></body></html>\n";
+
+/// Handle a request end to end; returns the outcome and the names of the faults applied.
+pub(crate) async fn handle(state: &State, req: &Req) -> (Outcome, Vec<String>) {
+    let mut applied = Vec::new();
+    let mut delay = 0u64;
+    let mut replace: Option<FaultAction> = None;
+    let mut modifiers: Vec<FaultAction> = Vec::new();
+    if !req.other_host {
+        let faults = state.faults.read().unwrap_or_else(|p| p.into_inner());
+        for f in faults.iter() {
+            if !f.fire(req.method.as_str(), &req.path) {
+                continue;
+            }
+            applied.push(f.rule.display_name());
+            match &f.rule.action {
+                FaultAction::Latency { delay_ms } => delay = delay.saturating_add(*delay_ms),
+                a if a.replaces_answer() => {
+                    if replace.is_none() {
+                        replace = Some(a.clone());
+                    }
+                }
+                a => modifiers.push(a.clone()),
+            }
+        }
+    }
+    if delay > 0 {
+        tokio::time::sleep(Duration::from_millis(delay)).await;
+    }
+    if let Some(action) = replace {
+        return (replaced_answer(state, req, &action), applied);
+    }
+    let mut resp = respond(state, req);
+    let mut stall = false;
+    for m in &modifiers {
+        match m {
+            FaultAction::CorruptBody => corrupt(&mut resp.body),
+            FaultAction::LinkLoop => {
+                resp.set_header("link", format!("<{}>; rel=\"next\"", req.path_and_query()));
+            }
+            FaultAction::LinkOffHost => {
+                resp.set_header(
+                    "link",
+                    format!(
+                        "<{}{}>; rel=\"next\"",
+                        state.other_base,
+                        req.path_and_query()
+                    ),
+                );
+            }
+            FaultAction::Stall => stall = true,
+            _ => {}
+        }
+    }
+    let outcome = if stall {
+        Outcome::Stall(resp)
+    } else {
+        Outcome::Respond(resp)
+    };
+    (outcome, applied)
+}
+
+fn replaced_answer(state: &State, req: &Req, action: &FaultAction) -> Outcome {
+    let resp = match action {
+        FaultAction::Reset => return Outcome::Reset,
+        FaultAction::RateLimit { retry_after } => {
+            rate_limited(state.profile.behaviour().rate_limit, retry_after.as_deref())
+        }
+        FaultAction::SecondaryRateLimit => Resp::json(
+            403,
+            &json!({
+                "message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+                "documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits"
+            }),
+        ),
+        FaultAction::Status { status } => {
+            let code = match status {
+                401 => "UNAUTHORIZED",
+                403 => "DENIED",
+                404 => "NOT_FOUND",
+                429 => "TOOMANYREQUESTS",
+                s if *s >= 500 => "INTERNAL_ERROR",
+                _ => "UNSUPPORTED",
+            };
+            Resp::error(*status, code, "injected fault")
+        }
+        FaultAction::RedirectOffHost => Resp::empty(307).header(
+            "location",
+            format!("{}{}", state.other_base, req.path_and_query()),
+        ),
+        FaultAction::OversizeBody { bytes } => {
+            let head = format!(
+                "{{\"schemaVersion\":2,\"mediaType\":\"{}\",\"manifests\":[]",
+                api::OCI_INDEX
+            );
+            let total = (*bytes as usize).max(head.len() + 1);
+            let mut body = Vec::with_capacity(total);
+            body.extend_from_slice(head.as_bytes());
+            body.resize(total - 1, b' ');
+            body.push(b'}');
+            Resp::with_body(200, Some(api::OCI_INDEX), body)
+        }
+        _ => respond(state, req),
+    };
+    let mut resp = resp;
+    add_api_version(state, req, &mut resp);
+    Outcome::Respond(resp)
+}
+
+/// Format seconds as a Go duration (`1s`, `1m0s`, `1h0m0s`), as GHCR's text does.
+fn go_duration(secs: u64) -> String {
+    let (h, m, s) = (secs / 3600, (secs % 3600) / 60, secs % 60);
+    if h > 0 {
+        format!("{h}h{m}m{s}s")
+    } else if m > 0 {
+        format!("{m}m{s}s")
+    } else {
+        format!("{s}s")
+    }
+}
+
+/// A 429 shaped like the profile's.
+pub(crate) fn rate_limited(style: RateLimitStyle, retry_after: Option<&str>) -> Resp {
+    let mut resp = match style {
+        RateLimitStyle::Spec => Resp::error(429, "TOOMANYREQUESTS", "too many requests"),
+        RateLimitStyle::DockerHub => Resp::error(
+            429,
+            "TOOMANYREQUESTS",
+            "You have reached your pull rate limit. You may increase the limit by authenticating and upgrading: https://www.docker.com/increase-rate-limit",
+        )
+        .header("ratelimit-limit", "100;w=21600")
+        .header("ratelimit-remaining", "0;w=21600")
+        .header("docker-ratelimit-source", "127.0.0.1"),
+        RateLimitStyle::Ghcr => {
+            let d = retry_after
+                .and_then(|r| r.trim().parse::<u64>().ok())
+                .map_or_else(|| "1m0s".to_string(), go_duration);
+            Resp::with_body(
+                429,
+                Some("text/plain; charset=utf-8"),
+                format!("toomanyrequests: retry-after: {d}, allowed: 44000/minute\n"),
+            )
+        }
+        RateLimitStyle::Ecr => Resp::error(429, "TOOMANYREQUESTS", "Rate exceeded"),
+        RateLimitStyle::Nginx => Resp::with_body(
+            429,
+            Some("text/html"),
+            "<html>\r\n<head><title>429 Too Many Requests</title></head>\r\n<body>\r\n<center><h1>429 Too Many Requests</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n",
+        ),
+    };
+    if let Some(r) = retry_after {
+        resp = resp.header("retry-after", r);
+    }
+    resp
+}
+
+/// Change one byte of the body (the last ASCII letter or digit, to another of its kind), so the digest no
+/// longer matches while JSON usually stays parseable.
+fn corrupt(body: &mut Bytes) {
+    let mut v = body.to_vec();
+    if let Some(b) = v.iter_mut().rev().find(|b| b.is_ascii_alphanumeric()) {
+        *b = match *b {
+            b'0'..=b'8' | b'a'..=b'y' | b'A'..=b'Y' => *b + 1,
+            b'9' => b'0',
+            b'z' => b'a',
+            _ => b'A',
+        };
+    } else if let Some(b) = v.first_mut() {
+        *b ^= 0x20;
+    }
+    *body = Bytes::from(v);
+}
+
+fn add_api_version(state: &State, req: &Req, resp: &mut Resp) {
+    if state.profile.behaviour().api_version_header
+        && (req.path == "/v2" || req.path.starts_with("/v2/"))
+        && resp.get_header("docker-distribution-api-version").is_none()
+    {
+        resp.headers.push((
+            "docker-distribution-api-version".into(),
+            "registry/2.0".into(),
+        ));
+    }
+}
+
+/// The profile + auth + API answer (no faults).
+pub(crate) fn respond(state: &State, req: &Req) -> Resp {
+    let behaviour = state.profile.behaviour();
+    if auth::is_token_request(state, req) {
+        return auth::token_endpoint(state, req);
+    }
+    if req.other_host {
+        if let Referrers::RedirectToLogin { login_path } = behaviour.referrers
+            && req.path == login_path
+        {
+            return Resp::with_body(200, Some("text/html; charset=utf-8"), LOGIN_PAGE);
+        }
+        let route = api::route(&req.path);
+        if route == Route::Unknown {
+            return Resp::with_body(
+                404,
+                Some("text/plain; charset=utf-8"),
+                "404 page not found\n",
+            );
+        }
+        let mut r = referrers_or_api(state, req, &route);
+        add_api_version(state, req, &mut r);
+        return r;
+    }
+    let route = api::route(&req.path);
+    if route == Route::Unknown {
+        // gorilla/mux's answer in Distribution, the most common one.
+        return Resp::with_body(
+            404,
+            Some("text/plain; charset=utf-8"),
+            "404 page not found\n",
+        );
+    }
+    let is_referrers = matches!(route, Route::Referrers { .. });
+    let mut resp = if is_referrers
+        && behaviour.referrers_before_auth
+        && let Referrers::Unsupported(c) = &behaviour.referrers
+    {
+        api::canned(c)
+    } else if let Err(challenge) = auth::check(state, req, &route) {
+        challenge
+    } else {
+        referrers_or_api(state, req, &route)
+    };
+    add_api_version(state, req, &mut resp);
+    // Docker Hub's pull-rate headers on manifest GET/HEAD; only GET counts.
+    if behaviour.pull_rate_headers
+        && matches!(route, Route::Manifest { .. })
+        && (req.method == Method::GET || req.method == Method::HEAD)
+        && resp.status == 200
+    {
+        let used = if req.method == Method::GET {
+            state.pulls.fetch_add(1, Ordering::SeqCst) + 1
+        } else {
+            state.pulls.load(Ordering::SeqCst)
+        };
+        resp.headers
+            .push(("ratelimit-limit".into(), "100;w=21600".into()));
+        resp.headers.push((
+            "ratelimit-remaining".into(),
+            format!("{};w=21600", 100u64.saturating_sub(used)),
+        ));
+        resp.headers
+            .push(("docker-ratelimit-source".into(), "127.0.0.1".into()));
+    }
+    resp
+}
+
+fn referrers_or_api(state: &State, req: &Req, route: &Route) -> Resp {
+    let behaviour = state.profile.behaviour();
+    match (route, &behaviour.referrers) {
+        (Route::Referrers { .. }, Referrers::Unsupported(c)) => api::canned(c),
+        (Route::Referrers { .. }, Referrers::RedirectToLogin { login_path }) => Resp::empty(302)
+            .header(
+                "location",
+                format!(
+                    "{}{login_path}?continue={}",
+                    state.other_base,
+                    percent_encode(&format!("{}{}", req.origin(), req.path_and_query()))
+                ),
+            )
+            .header("content-type", "text/html; charset=UTF-8"),
+        (_, Referrers::Api(cfg)) => api::handle(state, req, route, cfg),
+        (_, _) => api::handle(state, req, route, &SPEC_FALLBACK),
+    }
+}
+
+/// Referrers config used for non-referrers routes of profiles without the API (never consulted there).
+const SPEC_FALLBACK: crate::profile::ApiReferrers = crate::profile::ApiReferrers {
+    status: 200,
+    content_type: api::OCI_INDEX,
+    missing_subject: None,
+    missing_repo: None,
+    bad_digest: crate::profile::Canned {
+        status: 400,
+        content_type: None,
+        body: "",
+    },
+    filter: false,
+    filter_multi: false,
+    paging: false,
+    total_count: false,
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_and_corruption() {
+        assert_eq!(go_duration(1), "1s");
+        assert_eq!(go_duration(60), "1m0s");
+        assert_eq!(go_duration(3601), "1h0m1s");
+        let mut b = Bytes::from_static(b"{\"a\":\"z\"}");
+        corrupt(&mut b);
+        assert_eq!(&b[..], b"{\"a\":\"a\"}");
+    }
+}

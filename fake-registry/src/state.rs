@@ -1,0 +1,63 @@
+//! The state one running fake shares between its listeners and connections.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard, RwLock};
+use std::time::Instant;
+
+use crate::fault::ArmedFault;
+use crate::profile::Profile;
+use crate::server::LoggedRequest;
+use crate::store::Store;
+
+/// Most request-log entries kept (oldest dropped first), so a long-running binary does not grow without bound.
+pub const MAX_LOG_ENTRIES: usize = 20_000;
+
+pub(crate) struct State {
+    pub store: Store,
+    pub profile: Profile,
+    pub page_size: usize,
+    /// Configured credentials (then required).
+    pub credentials: Option<(String, String)>,
+    /// token -> principal (user name, or "anonymous").
+    pub tokens: Mutex<HashMap<String, String>>,
+    pub token_counter: AtomicU64,
+    pub faults: RwLock<Vec<ArmedFault>>,
+    pub log: Mutex<Vec<LoggedRequest>>,
+    pub started: Instant,
+    /// `scheme://127.0.0.2:port` of the other-host listener.
+    pub other_base: String,
+    /// Docker Hub pull counter (manifest GETs).
+    pub pulls: AtomicU64,
+}
+
+impl State {
+    pub fn lock_log(&self) -> MutexGuard<'_, Vec<LoggedRequest>> {
+        self.log.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn push_log(&self, entry: LoggedRequest) {
+        let mut log = self.lock_log();
+        if log.len() >= MAX_LOG_ENTRIES {
+            let excess = log.len() + 1 - MAX_LOG_ENTRIES;
+            log.drain(..excess);
+        }
+        log.push(entry);
+    }
+
+    pub fn lock_tokens(&self) -> MutexGuard<'_, HashMap<String, String>> {
+        self.tokens.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Issue a token for `principal`.
+    pub fn issue_token(&self, principal: &str) -> String {
+        let n = self.token_counter.fetch_add(1, Ordering::SeqCst);
+        let token = format!(
+            "fake.{n}.{}",
+            &crate::digest::sha256(format!("{principal}/{n}/{:?}", self.started).as_bytes())[7..39]
+        );
+        self.lock_tokens()
+            .insert(token.clone(), principal.to_string());
+        token
+    }
+}

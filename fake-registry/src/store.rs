@@ -1,0 +1,286 @@
+//! The in-memory, content-addressed store: blobs and manifests by digest, tags, and the referrers index
+//! per subject. One mutex guards everything, so every operation is atomic: 100 concurrent pushes of
+//! referrers for one subject all end up listed (the mutex is never held across an `.await`).
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Mutex, MutexGuard};
+
+use bytes::Bytes;
+use serde::Serialize;
+
+use crate::digest::sha256;
+
+/// Media type and content of the OCI empty descriptor
+/// ([image-spec manifest.md, "Guidance for an Empty Descriptor"](https://github.com/opencontainers/image-spec/blob/v1.1.1/manifest.md#guidance-for-an-empty-descriptor)).
+pub const EMPTY_JSON_MEDIA_TYPE: &str = "application/vnd.oci.empty.v1+json";
+/// Digest of `{}`.
+pub const EMPTY_JSON_DIGEST: &str =
+    "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a";
+
+/// A descriptor as listed by the referrers API (image-spec descriptor.md).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Descriptor {
+    /// Media type of the referrer manifest.
+    #[serde(rename = "mediaType")]
+    pub media_type: String,
+    /// Digest of the referrer manifest.
+    pub digest: String,
+    /// Size of the referrer manifest in bytes.
+    pub size: u64,
+    /// `artifactType`, derived per the spec: the manifest's own, else its config media type.
+    #[serde(rename = "artifactType", skip_serializing_if = "Option::is_none")]
+    pub artifact_type: Option<String>,
+    /// The referrer manifest's annotations, copied.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub annotations: Option<BTreeMap<String, String>>,
+}
+
+/// A stored manifest: the exact bytes pushed and the media type they were pushed with.
+#[derive(Debug, Clone)]
+pub struct StoredManifest {
+    /// The exact bytes (digest computed over these).
+    pub bytes: Bytes,
+    /// `Content-Type` the manifest was pushed with (or its `mediaType` field).
+    pub media_type: String,
+    /// The `subject.digest`, if the manifest has a subject.
+    pub subject: Option<String>,
+    /// The descriptor the referrers API lists for this manifest when it has a subject.
+    pub referrer_descriptor: Option<Descriptor>,
+}
+
+#[derive(Default)]
+struct Repo {
+    blobs: HashMap<String, Bytes>,
+    manifests: HashMap<String, StoredManifest>,
+    tags: BTreeMap<String, String>,
+    /// subject digest -> referrers in push order (no duplicates).
+    referrers: HashMap<String, Vec<Descriptor>>,
+}
+
+struct Upload {
+    repo: String,
+    data: Vec<u8>,
+}
+
+#[derive(Default)]
+struct Inner {
+    repos: HashMap<String, Repo>,
+    uploads: HashMap<String, Upload>,
+    next_upload: u64,
+}
+
+/// Errors of an upload-session operation.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum UploadError {
+    /// No such session (or it belongs to another repository).
+    #[error("upload session unknown")]
+    Unknown,
+    /// `Content-Range` did not start at the current offset.
+    #[error("range does not start at offset {0}")]
+    BadRange(u64),
+    /// The session would exceed the size limit.
+    #[error("upload exceeds {0} bytes")]
+    TooLarge(usize),
+}
+
+/// The store. Cheap to share behind an `Arc`.
+#[derive(Default)]
+pub struct Store {
+    inner: Mutex<Inner>,
+}
+
+impl Store {
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A poisoned lock only means another request panicked mid-operation; the data is still
+        // structurally valid (every mutation is a single insert/remove), so keep serving.
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Does the repository exist (anything pushed to it)?
+    pub fn repo_exists(&self, repo: &str) -> bool {
+        self.lock().repos.contains_key(repo)
+    }
+
+    /// Store a blob.
+    pub fn put_blob(&self, repo: &str, digest: &str, data: Bytes) {
+        self.lock()
+            .repos
+            .entry(repo.to_string())
+            .or_default()
+            .blobs
+            .insert(digest.to_string(), data);
+    }
+
+    /// Read a blob; the empty JSON blob `{}` is always present.
+    pub fn get_blob(&self, repo: &str, digest: &str) -> Option<Bytes> {
+        let inner = self.lock();
+        if let Some(b) = inner.repos.get(repo).and_then(|r| r.blobs.get(digest)) {
+            return Some(b.clone());
+        }
+        (digest == EMPTY_JSON_DIGEST).then(|| Bytes::from_static(b"{}"))
+    }
+
+    /// Remove a blob; true when it existed.
+    pub fn delete_blob(&self, repo: &str, digest: &str) -> bool {
+        self.lock()
+            .repos
+            .get_mut(repo)
+            .is_some_and(|r| r.blobs.remove(digest).is_some())
+    }
+
+    /// Store a manifest under `digest`, optionally tagging it, and index it as a referrer of its subject.
+    pub fn put_manifest(&self, repo: &str, digest: &str, m: StoredManifest, tag: Option<&str>) {
+        let mut inner = self.lock();
+        let r = inner.repos.entry(repo.to_string()).or_default();
+        if let (Some(subject), Some(desc)) = (&m.subject, &m.referrer_descriptor) {
+            let list = r.referrers.entry(subject.clone()).or_default();
+            if !list.iter().any(|d| d.digest == desc.digest) {
+                list.push(desc.clone());
+            }
+        }
+        r.manifests.insert(digest.to_string(), m);
+        if let Some(t) = tag {
+            r.tags.insert(t.to_string(), digest.to_string());
+        }
+    }
+
+    /// Point a tag at an existing manifest digest (used by the seed for GitLab's quirk).
+    pub fn set_tag(&self, repo: &str, tag: &str, digest: &str) {
+        self.lock()
+            .repos
+            .entry(repo.to_string())
+            .or_default()
+            .tags
+            .insert(tag.to_string(), digest.to_string());
+    }
+
+    /// Resolve a reference (tag or digest) to `(digest, manifest)`.
+    pub fn get_manifest(&self, repo: &str, reference: &str) -> Option<(String, StoredManifest)> {
+        let inner = self.lock();
+        let r = inner.repos.get(repo)?;
+        let digest = if reference.contains(':') {
+            reference.to_string()
+        } else {
+            r.tags.get(reference)?.clone()
+        };
+        let m = r.manifests.get(&digest)?.clone();
+        Some((digest, m))
+    }
+
+    /// Delete a manifest by digest: drops the tags pointing at it and its referrer entry.
+    pub fn delete_manifest(&self, repo: &str, digest: &str) -> bool {
+        let mut inner = self.lock();
+        let Some(r) = inner.repos.get_mut(repo) else {
+            return false;
+        };
+        let Some(m) = r.manifests.remove(digest) else {
+            return false;
+        };
+        r.tags.retain(|_, d| d != digest);
+        if let Some(subject) = m.subject
+            && let Some(list) = r.referrers.get_mut(&subject)
+        {
+            list.retain(|d| d.digest != digest);
+        }
+        true
+    }
+
+    /// Delete a tag (the manifest stays).
+    pub fn delete_tag(&self, repo: &str, tag: &str) -> bool {
+        self.lock()
+            .repos
+            .get_mut(repo)
+            .is_some_and(|r| r.tags.remove(tag).is_some())
+    }
+
+    /// All tags of a repository in lexical order; `None` when the repository does not exist.
+    pub fn tags(&self, repo: &str) -> Option<Vec<String>> {
+        self.lock()
+            .repos
+            .get(repo)
+            .map(|r| r.tags.keys().cloned().collect())
+    }
+
+    /// The referrers of `subject` in push order; `None` when the repository does not exist.
+    pub fn referrers(&self, repo: &str, subject: &str) -> Option<Vec<Descriptor>> {
+        self.lock()
+            .repos
+            .get(repo)
+            .map(|r| r.referrers.get(subject).cloned().unwrap_or_default())
+    }
+
+    /// Start an upload session; returns its id.
+    pub fn start_upload(&self, repo: &str) -> String {
+        let mut inner = self.lock();
+        inner.next_upload += 1;
+        let id = format!(
+            "{:016x}-{}",
+            inner.next_upload,
+            &sha256(repo.as_bytes())[7..19]
+        );
+        inner.uploads.insert(
+            id.clone(),
+            Upload {
+                repo: repo.to_string(),
+                data: Vec::new(),
+            },
+        );
+        id
+    }
+
+    /// Current size of an upload session.
+    pub fn upload_len(&self, repo: &str, id: &str) -> Result<u64, UploadError> {
+        match self.lock().uploads.get(id) {
+            Some(u) if u.repo == repo => Ok(u.data.len() as u64),
+            _ => Err(UploadError::Unknown),
+        }
+    }
+
+    /// Append a chunk; `start` is the `Content-Range` start when the client sent one.
+    pub fn append_upload(
+        &self,
+        repo: &str,
+        id: &str,
+        start: Option<u64>,
+        chunk: &[u8],
+        limit: usize,
+    ) -> Result<u64, UploadError> {
+        let mut inner = self.lock();
+        let u = match inner.uploads.get_mut(id) {
+            Some(u) if u.repo == repo => u,
+            _ => return Err(UploadError::Unknown),
+        };
+        let len = u.data.len() as u64;
+        if let Some(s) = start
+            && s != len
+        {
+            return Err(UploadError::BadRange(len));
+        }
+        if u.data.len() + chunk.len() > limit {
+            return Err(UploadError::TooLarge(limit));
+        }
+        u.data.extend_from_slice(chunk);
+        Ok(u.data.len() as u64)
+    }
+
+    /// Finish (remove) an upload session and return its bytes.
+    pub fn take_upload(&self, repo: &str, id: &str) -> Result<Vec<u8>, UploadError> {
+        let mut inner = self.lock();
+        match inner.uploads.get(id) {
+            Some(u) if u.repo == repo => {}
+            _ => return Err(UploadError::Unknown),
+        }
+        Ok(inner.uploads.remove(id).map(|u| u.data).unwrap_or_default())
+    }
+
+    /// Put an upload's bytes back (when the final PUT failed validation, the session stays usable).
+    pub fn restore_upload(&self, repo: &str, id: &str, data: Vec<u8>) {
+        self.lock().uploads.insert(
+            id.to_string(),
+            Upload {
+                repo: repo.to_string(),
+                data,
+            },
+        );
+    }
+}
