@@ -1,0 +1,221 @@
+//! Real registries in containers (locally built images, started by testcontainers): start, seed through the push
+//! API, read back, fidelity probes, and cleanup.
+//!
+//! Where Docker is absent these tests print why and return; under `CI=true` an absent Docker fails them.
+
+use harness::real::fidelity::{self, PROBE_IDS};
+use harness::real::push::{SeedPlan, Storage};
+use harness::real::{
+    RealRegistryKind, RunDecision, docker, run_decision, seed, start_real_registry,
+};
+use serde_json::Value;
+
+/// `true` when the test should go on; prints the skip reason otherwise; panics under CI without Docker.
+async fn docker_or_skip(test: &str) -> bool {
+    match run_decision().await {
+        RunDecision::Run => true,
+        RunDecision::Skip(reason) => {
+            eprintln!("{test}: {reason}");
+            false
+        }
+        RunDecision::Fail(reason) => panic!("{test}: {reason}"),
+    }
+}
+
+async fn get_json(url: &str) -> (u16, Option<String>, Value) {
+    let resp = harness::real::http::client()
+        .get(url)
+        .header("accept", harness::real::push::MANIFEST_ACCEPT)
+        .send()
+        .await
+        .expect("GET");
+    let status = resp.status().as_u16();
+    let ct = resp
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let body = resp.bytes().await.expect("body");
+    (
+        status,
+        ct,
+        serde_json::from_slice(&body).unwrap_or(Value::Null),
+    )
+}
+
+fn digests(index: &Value) -> Vec<String> {
+    let mut d: Vec<String> = index["manifests"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|m| m["digest"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    d.sort();
+    d
+}
+
+/// Distribution 2.8.2 has no referrers API: the PUT of a manifest with `subject` brings no `OCI-Subject`, so the
+/// seeder writes the tag-schema index and cosign tags; the referrers endpoint answers 404 text; the tag-schema index
+/// lists all three referrers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn distribution_seeded_demo_is_found_through_the_tag_schema() {
+    if !docker_or_skip("distribution_seeded_demo_is_found_through_the_tag_schema").await {
+        return;
+    }
+    let registry = start_real_registry(RealRegistryKind::Distribution)
+        .await
+        .expect("start");
+    let base = registry.base_url().to_string();
+    let seeded = seed(&base, &SeedPlan::demo()).await.expect("seed");
+    let subject = &seeded.subjects[0];
+    assert!(
+        !subject.registry_indexed,
+        "Distribution 2.8.2 must not answer OCI-Subject"
+    );
+    assert_eq!(subject.referrers.len(), 3);
+    for r in &subject.referrers {
+        assert_eq!(
+            r.stored_as,
+            vec!["tag-schema".to_string(), "cosign".to_string()]
+        );
+    }
+
+    let resp = harness::real::http::client()
+        .get(format!(
+            "{base}/v2/library/alpine/referrers/{}",
+            subject.digest
+        ))
+        .send()
+        .await
+        .expect("GET referrers");
+    assert_eq!(resp.status().as_u16(), 404);
+    assert_eq!(
+        resp.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("text/plain; charset=utf-8")
+    );
+    assert_eq!(
+        resp.text().await.expect("body").trim(),
+        "404 page not found"
+    );
+
+    let tag = subject.digest.replacen(':', "-", 1);
+    let (status, _, index) = get_json(&format!("{base}/v2/library/alpine/manifests/{tag}")).await;
+    assert_eq!(status, 200);
+    let mut want: Vec<String> = subject.referrers.iter().map(|r| r.digest.clone()).collect();
+    want.sort();
+    assert_eq!(digests(&index), want);
+    let types: Vec<&str> = index["manifests"]
+        .as_array()
+        .expect("manifests")
+        .iter()
+        .filter_map(|m| m["artifactType"].as_str())
+        .collect();
+    assert!(
+        types.contains(&"application/vnd.in-toto+json"),
+        "derived artifactType listed: {types:?}"
+    );
+
+    let (status, _, tags) = get_json(&format!("{base}/v2/library/alpine/tags/list")).await;
+    assert_eq!(status, 200);
+    let tags: Vec<&str> = tags["tags"]
+        .as_array()
+        .expect("tags")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    for suffix in ["sig", "att", "sbom"] {
+        assert!(
+            tags.contains(&format!("{tag}.{suffix}").as_str()),
+            "cosign tag .{suffix} in {tags:?}"
+        );
+    }
+    let id = registry.container_id().to_string();
+    registry.stop().await.expect("stop");
+    assert!(!docker::own_containers().await.expect("list").contains(&id));
+}
+
+/// ferro-oci-server implements the referrers API: the seeded referrers are listed by the endpoint, and the filter
+/// narrows them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ferro_seeded_demo_is_listed_by_the_referrers_api() {
+    if !docker_or_skip("ferro_seeded_demo_is_listed_by_the_referrers_api").await {
+        return;
+    }
+    let registry = start_real_registry(RealRegistryKind::FerroOciServer)
+        .await
+        .expect("start");
+    let base = registry.base_url().to_string();
+    let mut plan = SeedPlan::demo();
+    plan.subjects[0].storage = Storage::Api;
+    let seeded = seed(&base, &plan).await.expect("seed");
+    let subject = &seeded.subjects[0];
+    assert_eq!(subject.referrers.len(), 3);
+
+    let url = format!("{base}/v2/library/alpine/referrers/{}", subject.digest);
+    let (status, ct, index) = get_json(&url).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        ct.as_deref(),
+        Some("application/vnd.oci.image.index.v1+json")
+    );
+    let mut want: Vec<String> = subject.referrers.iter().map(|r| r.digest.clone()).collect();
+    want.sort();
+    assert_eq!(digests(&index), want);
+
+    let (status, _, filtered) = get_json(&format!(
+        "{url}?artifactType=application%2Fvnd.cyclonedx%2Bjson"
+    ))
+    .await;
+    assert_eq!(status, 200);
+    let sbom: Vec<String> = subject
+        .referrers
+        .iter()
+        .filter(|r| r.artifact_type.as_deref() == Some("application/vnd.cyclonedx+json"))
+        .map(|r| r.digest.clone())
+        .collect();
+    assert_eq!(digests(&filtered), sbom);
+    drop(registry);
+}
+
+/// The probe set against two fresh containers of one real registry must agree on every probe (the comparison
+/// works and the probes are deterministic), and the report carries every probe. Two containers, not one run twice:
+/// the probes push, and ferro-oci-server 1.0.0 lists a referrer once per PUT of the same manifest.
+async fn fidelity_against_itself(kind: RealRegistryKind) {
+    let (a, b) = tokio::join!(start_real_registry(kind), start_real_registry(kind));
+    let (a, b) = (a.expect("start first"), b.expect("start second"));
+    let first = fidelity::run_probes(a.base_url()).await.expect("probes");
+    let second = fidelity::run_probes(b.base_url())
+        .await
+        .expect("probes again");
+    assert_eq!(first.len(), PROBE_IDS.len());
+    let report = fidelity::compare(&kind.row_label(), &first, "a second container", &second);
+    eprintln!("{}", report.to_markdown());
+    for o in &first {
+        eprintln!(
+            "{:<30} {} {:?} {:?} {}",
+            o.probe, o.status, o.content_type, o.headers, o.body_shape
+        );
+    }
+    assert_eq!(report.differences, vec![], "{}", report.to_markdown());
+    assert_eq!(report.matching_probes, PROBE_IDS.len());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn distribution_fidelity_probes_agree_with_themselves() {
+    if !docker_or_skip("distribution_fidelity_probes_agree_with_themselves").await {
+        return;
+    }
+    fidelity_against_itself(RealRegistryKind::Distribution).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ferro_fidelity_probes_agree_with_themselves() {
+    if !docker_or_skip("ferro_fidelity_probes_agree_with_themselves").await {
+        return;
+    }
+    fidelity_against_itself(RealRegistryKind::FerroOciServer).await;
+}
