@@ -9,3 +9,6 @@ mod http_client;
 
 #[path = "referrers/check_referrers.rs"]
 mod check_referrers;
+
+#[path = "referrers/discovery.rs"]
+mod discovery;

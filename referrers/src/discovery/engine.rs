@@ -1,0 +1,630 @@
+//! One subject: resolve, learn or reuse the capability, read the referrers API (with paging) or fall back, verify.
+
+use std::collections::HashSet;
+use std::time::Instant;
+
+use super::{
+    Capability, Discoverer, DiscoveryError, DiscoveryResult, Method, Referrer, SOURCES, Subject,
+    SubjectRef,
+};
+use crate::http::{HttpError, Op, Req, Resp, redact_url};
+use crate::probe::{ReferrersAnswer, classify_referrers_answer, standard_index_content_type};
+use crate::resolve::{Resolved, resolve};
+use crate::spec::error_json::has_error_code;
+use crate::spec::media::OCI_INDEX;
+use crate::spec::names::{valid_repository, valid_tag};
+use crate::spec::{Descriptor, Digest, ParsedIndex, next_link};
+use crate::telemetry::log_registry_line;
+
+/// What one subject's discovery accumulates.
+#[derive(Debug, Default)]
+pub(super) struct Acc {
+    pub referrers: Vec<Referrer>,
+    pub errors: Vec<DiscoveryError>,
+    pub notes: Vec<String>,
+    pub incomplete: bool,
+}
+
+impl Acc {
+    pub fn err(&mut self, kind: &str, message: String) {
+        self.incomplete = true;
+        self.errors.push(DiscoveryError {
+            kind: kind.into(),
+            message,
+            digest: None,
+        });
+    }
+    pub fn err_digest(&mut self, kind: &str, message: String, digest: &str) {
+        self.incomplete = true;
+        self.errors.push(DiscoveryError {
+            kind: kind.into(),
+            message,
+            digest: Some(digest.into()),
+        });
+    }
+    pub fn http(&mut self, e: &HttpError, during: &str) {
+        self.err(e.kind(), format!("{during}: {e}"));
+    }
+    pub fn note(&mut self, n: String) {
+        if !self.notes.contains(&n) {
+            self.notes.push(n);
+        }
+    }
+    /// Add a descriptor found by `source`, merging by digest; returns true when it was new.
+    pub fn add(&mut self, d: Descriptor, source: &str) -> bool {
+        if let Some(r) = self.referrers.iter_mut().find(|r| r.digest == d.digest) {
+            let mut have: Vec<&str> = r.source.split('+').collect();
+            if !have.contains(&source) {
+                have.push(source);
+            }
+            r.source = SOURCES
+                .iter()
+                .filter(|s| have.contains(s))
+                .copied()
+                .collect::<Vec<_>>()
+                .join("+");
+            if r.artifact_type.is_none() {
+                r.artifact_type = d.artifact_type;
+            }
+            for (k, v) in d.annotations {
+                r.annotations.entry(k).or_insert(v);
+            }
+            return false;
+        }
+        self.referrers.push(Referrer {
+            digest: d.digest,
+            media_type: d.media_type,
+            artifact_type: d.artifact_type,
+            size: d.size,
+            annotations: d.annotations,
+            source: source.into(),
+            sha256: None,
+        });
+        true
+    }
+}
+
+/// Error kind for a non-success answer of any registry endpoint.
+pub(super) fn status_kind(resp: &Resp) -> &'static str {
+    match resp.status {
+        _ if resp.is_rate_limited() => "rate-limited",
+        401 | 403 => "unauthorized",
+        408 => "timeout",
+        400 => "bad-request",
+        404 if has_error_code(&resp.body, "NAME_UNKNOWN") => "repository-not-found",
+        500..=599 => "server-error",
+        _ => "unexpected-status",
+    }
+}
+
+pub(super) fn describe(resp: &Resp) -> String {
+    let mut s = format!("HTTP {}", resp.status);
+    if let Some(ct) = resp.content_type() {
+        s.push_str(&format!(" ({ct})"));
+    }
+    if resp.wait_cut_short.is_some() {
+        s.push_str("; Retry-After exceeds the remaining budget");
+    }
+    if resp.retries > 0 {
+        s.push_str(&format!(" after {} retries", resp.retries));
+    }
+    if let Some(n) = &resp.auth_note {
+        s.push_str(&format!("; {n}"));
+    }
+    s
+}
+
+/// Whether a descriptor passes the artifact-type filter.
+pub(super) fn wanted(d: &Discoverer, artifact_type: Option<&str>) -> bool {
+    let f = &d.inner.opts.artifact_types;
+    f.is_empty() || artifact_type.is_some_and(|a| f.iter().any(|x| x == a))
+}
+
+type FirstPage = Result<(Resp, ReferrersAnswer), HttpError>;
+
+enum Start {
+    Fallback,
+    Page(Box<FirstPage>),
+}
+
+fn validate(subject: &Subject) -> Result<(), String> {
+    if !valid_repository(&subject.repository) {
+        return Err(format!("invalid repository name {:?}", subject.repository));
+    }
+    match &subject.reference {
+        SubjectRef::Tag(t) if !valid_tag(t) => Err(format!("invalid tag {t:?}")),
+        SubjectRef::Digest(d) => d.parse::<Digest>().map(|_| ()).map_err(|e| e.to_string()),
+        _ => Ok(()),
+    }
+}
+
+/// Resolve the subject to a digest; `exists` is `Some(true)` when the manifest was seen.
+async fn resolve_subject(
+    d: &Discoverer,
+    op: &Op,
+    subject: &Subject,
+    acc: &mut Acc,
+) -> Option<(Digest, Option<bool>)> {
+    if let Err(e) = validate(subject) {
+        acc.err("invalid-subject", e);
+        return None;
+    }
+    let repo = &subject.repository;
+    match &subject.reference {
+        SubjectRef::Digest(s) => s.parse().ok().map(|dg| (dg, None)),
+        SubjectRef::Tag(t) => match resolve(&d.inner.client, op, repo, t).await {
+            Ok(Resolved::Found { digest, notes, .. }) => {
+                notes.into_iter().for_each(|n| acc.note(n));
+                Some((digest, Some(true)))
+            }
+            Ok(Resolved::Answer(resp)) => {
+                let kind = match status_kind(&resp) {
+                    "unexpected-status" if resp.status == 404 => "subject-not-found",
+                    k => k,
+                };
+                acc.err(kind, format!("resolving {repo}:{t}: {}", describe(&resp)));
+                None
+            }
+            Ok(Resolved::Mismatch { expected, actual }) => {
+                acc.err(
+                    "invalid-subject",
+                    format!("{repo}:{t}: expected {expected}, bytes hash to {actual}"),
+                );
+                None
+            }
+            Err(e) => {
+                acc.http(&e, &format!("resolving {repo}:{t}"));
+                None
+            }
+        },
+    }
+}
+
+/// HEAD the subject by digest: `Some(true)` exists, `Some(false)` 404, `None` unknown.
+async fn subject_exists(d: &Discoverer, op: &Op, repo: &str, digest: &Digest) -> Option<bool> {
+    match resolve(&d.inner.client, op, repo, &digest.to_string()).await {
+        Ok(Resolved::Found { .. }) => Some(true),
+        Ok(Resolved::Answer(r)) if r.status == 404 && !has_error_code(&r.body, "NAME_UNKNOWN") => {
+            Some(false)
+        }
+        _ => None,
+    }
+}
+
+async fn first_page(
+    d: &Discoverer,
+    op: &Op,
+    repo: &str,
+    digest: &Digest,
+) -> Result<(Resp, ReferrersAnswer), HttpError> {
+    let client = &d.inner.client;
+    let mut url = client.v2_url(&format!("{repo}/referrers/{digest}"));
+    if let [only] = d.inner.opts.artifact_types.as_slice() {
+        url.query_pairs_mut().append_pair("artifactType", only);
+    }
+    let resp = client
+        .send(op, &Req::get(url).accept(OCI_INDEX).pull_scope(repo))
+        .await?;
+    let a = classify_referrers_answer(&resp, d.inner.opts.max_descriptors);
+    Ok((resp, a))
+}
+
+fn filters_applied(resp: &Resp, index: &ParsedIndex) -> bool {
+    let lists = |v: &str| {
+        v.split(',')
+            .any(|x| x.trim().eq_ignore_ascii_case("artifactType"))
+    };
+    resp.headers_all("oci-filters-applied")
+        .iter()
+        .any(|v| lists(v))
+        || index
+            .filters_applied_annotation
+            .as_deref()
+            .is_some_and(lists)
+}
+
+/// Learn the capability from a first-page answer (check-verdicts "Discovery": only from an existing subject for a
+/// negative; never from transient errors).
+async fn learn(
+    d: &Discoverer,
+    op: &Op,
+    repo: &str,
+    digest: &Digest,
+    exists: &mut Option<bool>,
+    fp: &FirstPage,
+    probe_ms: u64,
+) {
+    let Ok((resp, answer)) = fp else { return };
+    let supported = match answer {
+        ReferrersAnswer::Index { .. } => true,
+        ReferrersAnswer::NotAnIndex { .. } | ReferrersAnswer::Unsupported { .. } => false,
+        _ => return,
+    };
+    if !supported {
+        if exists.is_none() {
+            *exists = subject_exists(d, op, repo, digest).await;
+        }
+        if *exists != Some(true) {
+            return;
+        }
+    }
+    let api_version = resp
+        .header("docker-distribution-api-version")
+        .map(str::to_string)
+        .or_else(|| {
+            d.inner
+                .client
+                .exchanges_since(0)
+                .iter()
+                .rev()
+                .find_map(|e| {
+                    e.response_headers
+                        .iter()
+                        .find(|(k, _)| k == "docker-distribution-api-version")
+                        .map(|(_, v)| v.clone())
+                })
+        });
+    let filter_applied = match (answer, d.inner.opts.artifact_types.len()) {
+        (ReferrersAnswer::Index { index, .. }, 1) => Some(filters_applied(resp, index)),
+        _ => None,
+    };
+    let cap = Capability {
+        referrers_api: supported,
+        api_version,
+        probe_ms,
+        learned_from: digest.to_string(),
+        filter_applied,
+    };
+    let changed = d
+        .capability(repo)
+        .is_none_or(|c| c.referrers_api != supported);
+    if let Ok(mut c) = d.inner.cache.lock() {
+        c.insert(repo.to_string(), (cap.clone(), Instant::now()));
+    }
+    if changed {
+        d.inner.metrics.record_probe(&d.inner.host, supported);
+        log_registry_line(
+            &d.inner.host,
+            supported,
+            cap.api_version.as_deref(),
+            probe_ms,
+        );
+    }
+}
+
+fn probe_lock(d: &Discoverer, repo: &str) -> std::sync::Arc<tokio::sync::Mutex<()>> {
+    let mut locks = d
+        .inner
+        .probe_locks
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    locks.entry(repo.to_string()).or_default().clone()
+}
+
+async fn start(
+    d: &Discoverer,
+    op: &Op,
+    repo: &str,
+    digest: &Digest,
+    exists: &mut Option<bool>,
+    acc: &mut Acc,
+) -> Start {
+    let from_cache = |c: Capability, acc: &mut Acc| {
+        if c.referrers_api {
+            None
+        } else {
+            acc.note("cached capability: referrers API unsupported; using the tag-schema and cosign-tag fallback".into());
+            Some(Start::Fallback)
+        }
+    };
+    if let Some(c) = d.capability(repo) {
+        if let Some(s) = from_cache(c, acc) {
+            return s;
+        }
+        return Start::Page(Box::new(first_page(d, op, repo, digest).await));
+    }
+    let lock = probe_lock(d, repo);
+    let guard = lock.lock().await;
+    if let Some(c) = d.capability(repo) {
+        drop(guard);
+        if let Some(s) = from_cache(c, acc) {
+            return s;
+        }
+        return Start::Page(Box::new(first_page(d, op, repo, digest).await));
+    }
+    let t = Instant::now();
+    let fp = first_page(d, op, repo, digest).await;
+    let ms = t.elapsed().as_millis() as u64;
+    learn(d, op, repo, digest, exists, &fp, ms).await;
+    drop(guard);
+    Start::Page(Box::new(fp))
+}
+
+/// Follow the listing from its first page.
+async fn collect_api(
+    d: &Discoverer,
+    op: &Op,
+    repo: &str,
+    first: Resp,
+    index: ParsedIndex,
+    acc: &mut Acc,
+) {
+    let client = &d.inner.client;
+    let opts = &d.inner.opts;
+    let sent_filter = opts.artifact_types.len() == 1;
+    let mut resp = first;
+    let mut index = index;
+    let mut seen: HashSet<url::Url> = HashSet::from([resp.url.clone()]);
+    let mut pages = 1usize;
+    let mut total = 0usize;
+    loop {
+        let server_filtered = sent_filter && filters_applied(&resp, &index);
+        for x in &index.dropped {
+            let msg = format!(
+                "page {pages}: descriptor {} dropped: {}",
+                x.position, x.reason
+            );
+            match &x.digest {
+                Some(dg) => acc.err_digest("invalid-descriptor", msg, dg),
+                None => acc.err("invalid-descriptor", msg),
+            }
+        }
+        if index.over_cap > 0 {
+            acc.err(
+                "descriptor-cap",
+                format!(
+                    "page {pages}: {} descriptors beyond the cap not read",
+                    index.over_cap
+                ),
+            );
+            return;
+        }
+        for desc in std::mem::take(&mut index.descriptors) {
+            total += 1;
+            if total > opts.max_descriptors {
+                acc.err(
+                    "descriptor-cap",
+                    format!(
+                        "more than {} descriptors; listing cut",
+                        opts.max_descriptors
+                    ),
+                );
+                return;
+            }
+            if server_filtered || wanted(d, desc.artifact_type.as_deref()) {
+                acc.add(desc, "referrers-api");
+            }
+        }
+        let Some(next) = next_link(resp.headers_all("link"), &resp.url) else {
+            return;
+        };
+        if next.origin() != client.base().origin() {
+            acc.err(
+                "off-origin-link",
+                format!(
+                    "page {pages}: Link to another origin not followed: {}",
+                    redact_url(&next)
+                ),
+            );
+            return;
+        }
+        if !seen.insert(next.clone()) {
+            acc.err(
+                "link-loop",
+                format!("page {pages}: Link repeats {}", redact_url(&next)),
+            );
+            return;
+        }
+        if pages >= opts.max_pages {
+            acc.err(
+                "page-cap",
+                format!("more than {} pages; listing cut", opts.max_pages),
+            );
+            return;
+        }
+        pages += 1;
+        let r = match client
+            .send(op, &Req::get(next).accept(OCI_INDEX).pull_scope(repo))
+            .await
+        {
+            Ok(r) => r,
+            Err(e) => {
+                acc.http(&e, &format!("page {pages} of the referrers listing"));
+                return;
+            }
+        };
+        match classify_referrers_answer(&r, opts.max_descriptors) {
+            ReferrersAnswer::Index { index: i, .. } => {
+                index = i;
+                resp = r;
+            }
+            ReferrersAnswer::NotAnIndex { reason, .. } => {
+                acc.err(
+                    "invalid-index",
+                    format!("page {pages} of the referrers listing: {reason}"),
+                );
+                return;
+            }
+            other => {
+                let kind = match other {
+                    ReferrersAnswer::Unsupported { .. } => "unexpected-status",
+                    ref o => o.kind(),
+                };
+                acc.err(
+                    kind,
+                    format!("page {pages} of the referrers listing: {}", describe(&r)),
+                );
+                return;
+            }
+        }
+    }
+}
+
+fn finish(
+    d: &Discoverer,
+    op: &Op,
+    subject: &Subject,
+    digest: String,
+    method: Method,
+    acc: Acc,
+) -> DiscoveryResult {
+    let complete = !acc.incomplete && acc.errors.is_empty();
+    d.inner
+        .metrics
+        .record_method(&d.inner.host, method.as_str());
+    if !complete {
+        d.inner.metrics.record_failure(&d.inner.host);
+    }
+    DiscoveryResult {
+        registry: d.inner.host.clone(),
+        subject: digest,
+        repository: subject.repository.clone(),
+        method,
+        referrers: acc.referrers,
+        complete,
+        errors: acc.errors,
+        request_count: op.request_count(),
+        duration_ms: op.elapsed().as_millis() as u64,
+        notes: acc.notes,
+    }
+}
+
+pub(super) async fn discover(d: &Discoverer, subject: &Subject) -> DiscoveryResult {
+    let op = Op::new(d.inner.opts.timeout);
+    let mut acc = Acc::default();
+    let Some((digest, mut exists)) = resolve_subject(d, &op, subject, &mut acc).await else {
+        return finish(d, &op, subject, String::new(), Method::None, acc);
+    };
+    let repo = subject.repository.as_str();
+    let first = match start(d, &op, repo, &digest, &mut exists, &mut acc).await {
+        Start::Fallback => None,
+        Start::Page(fp) => Some(*fp),
+    };
+    let method = match first {
+        None => super::fallback::run(d, &op, repo, &digest, &mut acc).await,
+        Some(Err(e)) => {
+            acc.http(&e, "listing referrers");
+            Method::None
+        }
+        Some(Ok((resp, answer))) => match answer {
+            ReferrersAnswer::Index {
+                status,
+                index,
+                content_type,
+            } => {
+                if !standard_index_content_type(content_type.as_deref()) {
+                    acc.note(format!(
+                        "non-standard Content-Type {:?} on the referrers answer",
+                        content_type.as_deref().unwrap_or("<none>")
+                    ));
+                }
+                if status == 404 {
+                    acc.note(
+                        "non-conformant 404 with an index body; used as the API's answer".into(),
+                    );
+                }
+                collect_api(d, &op, repo, resp, index, &mut acc).await;
+                Method::ReferrersApi
+            }
+            ReferrersAnswer::NotAnIndex { reason, .. } => {
+                acc.note(format!("referrers endpoint answered 200 without an index ({reason}): API unsupported, using the fallback"));
+                super::fallback::run(d, &op, repo, &digest, &mut acc).await
+            }
+            ReferrersAnswer::Unsupported { .. } => {
+                acc.note(format!(
+                    "referrers API unsupported ({}): using the fallback",
+                    describe(&resp)
+                ));
+                super::fallback::run(d, &op, repo, &digest, &mut acc).await
+            }
+            ReferrersAnswer::NameUnknown => {
+                acc.err(
+                    "repository-not-found",
+                    format!("repository {repo} not found (404 NAME_UNKNOWN)"),
+                );
+                Method::None
+            }
+            ReferrersAnswer::BadRequest => {
+                if exists.is_none() {
+                    exists = subject_exists(d, &op, repo, &digest).await;
+                }
+                if exists == Some(false) {
+                    acc.note("the registry answered 400 for a subject whose manifest does not exist (Quay 3.13): no referrers".into());
+                    Method::ReferrersApi
+                } else {
+                    acc.err(
+                        "bad-request",
+                        format!(
+                            "referrers endpoint rejected the request: {}",
+                            describe(&resp)
+                        ),
+                    );
+                    Method::None
+                }
+            }
+            other => {
+                acc.err(
+                    other.kind(),
+                    format!("listing referrers: {}", describe(&resp)),
+                );
+                Method::None
+            }
+        },
+    };
+    if d.inner.opts.verify && !acc.referrers.is_empty() {
+        super::verify::run(d, &op, repo, &digest, &mut acc).await;
+    }
+    finish(d, &op, subject, digest.to_string(), method, acc)
+}
+
+pub(super) async fn probe(d: &Discoverer, subject: &Subject) -> Result<Capability, DiscoveryError> {
+    let op = Op::new(d.inner.opts.timeout);
+    let mut acc = Acc::default();
+    let first_error = |acc: Acc| {
+        acc.errors.into_iter().next().unwrap_or(DiscoveryError {
+            kind: "unexpected-status".into(),
+            message: "capability could not be learned from this subject".into(),
+            digest: None,
+        })
+    };
+    let Some((digest, mut exists)) = resolve_subject(d, &op, subject, &mut acc).await else {
+        return Err(first_error(acc));
+    };
+    let repo = subject.repository.as_str();
+    if let Some(c) = d.capability(repo) {
+        return Ok(c);
+    }
+    let lock = probe_lock(d, repo);
+    let _guard = lock.lock().await;
+    if let Some(c) = d.capability(repo) {
+        return Ok(c);
+    }
+    let t = Instant::now();
+    let fp = first_page(d, &op, repo, &digest).await;
+    learn(
+        d,
+        &op,
+        repo,
+        &digest,
+        &mut exists,
+        &fp,
+        t.elapsed().as_millis() as u64,
+    )
+    .await;
+    if let Some(c) = d.capability(repo) {
+        return Ok(c);
+    }
+    match fp {
+        Err(e) => acc.http(&e, "probing the referrers API"),
+        Ok((resp, a)) => acc.err(
+            match a {
+                ReferrersAnswer::NotAnIndex { .. } | ReferrersAnswer::Unsupported { .. } => {
+                    "subject-not-found"
+                }
+                ref o => o.kind(),
+            },
+            format!("probing the referrers API: {}", describe(&resp)),
+        ),
+    }
+    Err(first_error(acc))
+}

@@ -1,0 +1,265 @@
+//! The fallback when the referrers API is unsupported: the tag-schema index (distribution-spec
+//! `spec.md#referrers-tag-schema`) and cosign-style tags `<alg>-<hex>.sig|.att|.sbom` found through paged
+//! `tags/list`. Results are merged by digest.
+
+use serde_json::Value;
+use std::collections::HashSet;
+
+use super::engine::{Acc, describe, status_kind, wanted};
+use super::{Discoverer, Method};
+use crate::http::{Op, Req, redact_url};
+use crate::spec::index::{derive_artifact_type, manifest_annotations};
+use crate::spec::media::{MANIFEST_ACCEPT, essence};
+use crate::spec::{Descriptor, Digest, next_link, parse_index, tag_schema_name};
+
+/// Cosign tag suffixes.
+pub const COSIGN_SUFFIXES: [&str; 3] = [".sig", ".att", ".sbom"];
+
+pub(super) async fn run(
+    d: &Discoverer,
+    op: &Op,
+    repo: &str,
+    subject: &Digest,
+    acc: &mut Acc,
+) -> Method {
+    let ts = tag_schema(d, op, repo, subject, acc).await;
+    let cs = cosign_tags(d, op, repo, subject, acc).await;
+    match (ts > 0, cs > 0) {
+        (true, false) => Method::TagSchema,
+        (false, true) => Method::CosignTags,
+        (true, true) => Method::TagSchemaAndCosignTags,
+        (false, false) => {
+            acc.note("fallback: the tag schema and cosign tags were consulted".into());
+            Method::TagSchemaAndCosignTags
+        }
+    }
+}
+
+/// The tag-schema index; returns how many referrers it added.
+async fn tag_schema(d: &Discoverer, op: &Op, repo: &str, subject: &Digest, acc: &mut Acc) -> usize {
+    let client = &d.inner.client;
+    let tag = tag_schema_name(&subject.to_string());
+    let url = client.v2_url(&format!("{repo}/manifests/{tag}"));
+    let resp = match client
+        .send(op, &Req::get(url).accept(MANIFEST_ACCEPT).pull_scope(repo))
+        .await
+    {
+        Ok(r) => r,
+        Err(e) => {
+            acc.http(&e, &format!("reading the tag-schema tag {tag}"));
+            return 0;
+        }
+    };
+    match resp.status {
+        200 => {}
+        404 if status_kind(&resp) != "repository-not-found" => {
+            acc.note(format!("no tag-schema tag {tag}"));
+            return 0;
+        }
+        _ => {
+            acc.err(
+                status_kind(&resp),
+                format!("reading the tag-schema tag {tag}: {}", describe(&resp)),
+            );
+            return 0;
+        }
+    }
+    // GitLab resolves the tag to the subject itself (oras-go #1396): never report the subject's children.
+    let is_subject = subject.verify(&resp.body) == Some(true)
+        || resp
+            .header("docker-content-digest")
+            .is_some_and(|h| h.trim() == subject.to_string());
+    if is_subject {
+        acc.note(format!(
+            "tag-schema tag {tag} resolves to the subject itself (GitLab); ignored"
+        ));
+        return 0;
+    }
+    let index = match parse_index(&resp.body, d.inner.opts.max_descriptors) {
+        Ok(i) => i,
+        Err(e) => {
+            acc.note(format!(
+                "tag-schema tag {tag} does not hold an OCI index ({e}); no referrers from it"
+            ));
+            return 0;
+        }
+    };
+    for x in &index.dropped {
+        let msg = format!(
+            "tag-schema index: descriptor {} dropped: {}",
+            x.position, x.reason
+        );
+        match &x.digest {
+            Some(dg) => acc.err_digest("invalid-descriptor", msg, dg),
+            None => acc.err("invalid-descriptor", msg),
+        }
+    }
+    if index.over_cap > 0 {
+        acc.err(
+            "descriptor-cap",
+            format!(
+                "tag-schema index: {} descriptors beyond the cap not read",
+                index.over_cap
+            ),
+        );
+    }
+    let mut added = 0;
+    for desc in index.descriptors {
+        if desc.digest == subject.to_string() {
+            acc.note("tag-schema index lists the subject itself; skipped".into());
+            continue;
+        }
+        if wanted(d, desc.artifact_type.as_deref()) && acc.add(desc, "tag-schema") {
+            added += 1;
+        }
+    }
+    added
+}
+
+/// Cosign tags through paged `tags/list`; returns how many referrers they added.
+async fn cosign_tags(
+    d: &Discoverer,
+    op: &Op,
+    repo: &str,
+    subject: &Digest,
+    acc: &mut Acc,
+) -> usize {
+    let client = &d.inner.client;
+    let prefix = tag_schema_name(&subject.to_string());
+    let mut url = client.v2_url(&format!("{repo}/tags/list"));
+    let mut seen = HashSet::from([url.clone()]);
+    let mut pages = 1usize;
+    let mut matches: Vec<String> = Vec::new();
+    loop {
+        let resp = match client
+            .send(
+                op,
+                &Req::get(url.clone())
+                    .accept("application/json")
+                    .pull_scope(repo),
+            )
+            .await
+        {
+            Ok(r) => r,
+            Err(e) => {
+                acc.http(&e, &format!("listing tags (page {pages})"));
+                break;
+            }
+        };
+        if resp.status != 200 {
+            acc.err(
+                status_kind(&resp),
+                format!("listing tags (page {pages}): {}", describe(&resp)),
+            );
+            break;
+        }
+        let tags = serde_json::from_slice::<Value>(&resp.body)
+            .ok()
+            .and_then(|v| match v.get("tags") {
+                Some(Value::Array(a)) => Some(
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect::<Vec<_>>(),
+                ),
+                Some(Value::Null) => Some(Vec::new()),
+                _ => None,
+            });
+        let Some(tags) = tags else {
+            acc.err(
+                "invalid-tags-list",
+                format!("tags/list page {pages} is not {{\"tags\": [...]}}"),
+            );
+            break;
+        };
+        for t in tags {
+            if let Some(rest) = t.strip_prefix(&prefix)
+                && COSIGN_SUFFIXES.contains(&rest)
+                && !matches.contains(&t)
+            {
+                matches.push(t);
+            }
+        }
+        let Some(next) = next_link(resp.headers_all("link"), &resp.url) else {
+            break;
+        };
+        if next.origin() != client.base().origin() {
+            acc.err(
+                "off-origin-link",
+                format!(
+                    "tags/list page {pages}: Link to another origin not followed: {}",
+                    redact_url(&next)
+                ),
+            );
+            break;
+        }
+        if !seen.insert(next.clone()) {
+            acc.err(
+                "link-loop",
+                format!("tags/list page {pages}: Link repeats {}", redact_url(&next)),
+            );
+            break;
+        }
+        if pages >= d.inner.opts.max_pages {
+            acc.err(
+                "page-cap",
+                format!(
+                    "tags/list: more than {} pages; listing cut",
+                    d.inner.opts.max_pages
+                ),
+            );
+            break;
+        }
+        pages += 1;
+        url = next;
+    }
+    let mut added = 0;
+    for tag in matches {
+        let u = client.v2_url(&format!("{repo}/manifests/{tag}"));
+        let resp = match client
+            .send(op, &Req::get(u).accept(MANIFEST_ACCEPT).pull_scope(repo))
+            .await
+        {
+            Ok(r) => r,
+            Err(e) => {
+                acc.http(&e, &format!("reading cosign tag {tag}"));
+                continue;
+            }
+        };
+        if resp.status != 200 {
+            acc.err(
+                status_kind(&resp),
+                format!("reading cosign tag {tag}: {}", describe(&resp)),
+            );
+            continue;
+        }
+        let Ok(m) = serde_json::from_slice::<Value>(&resp.body) else {
+            acc.err(
+                "invalid-index",
+                format!("cosign tag {tag} does not hold a JSON manifest"),
+            );
+            continue;
+        };
+        let digest = Digest::sha256_of(&resp.body).to_string();
+        if digest == subject.to_string() {
+            continue;
+        }
+        let media_type = m
+            .get("mediaType")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .or_else(|| resp.content_type().map(|c| essence(c).to_string()))
+            .unwrap_or_default();
+        let desc = Descriptor {
+            media_type,
+            digest,
+            size: resp.body.len() as u64,
+            artifact_type: derive_artifact_type(&m),
+            annotations: manifest_annotations(&m),
+        };
+        if wanted(d, desc.artifact_type.as_deref()) && acc.add(desc, "cosign-tags") {
+            added += 1;
+        }
+    }
+    added
+}

@@ -1,0 +1,103 @@
+//! Verify mode: fetch every referrer manifest by digest, check the bytes against the digest
+//! (`referrer-checksum-mismatch`) and size, check `subject.digest`, and record a sha256 of each.
+
+use serde_json::Value;
+
+use super::Discoverer;
+use super::engine::{Acc, describe};
+use crate::http::{Op, Req};
+use crate::spec::Digest;
+use crate::spec::index::manifest_subject;
+use crate::spec::media::MANIFEST_ACCEPT;
+
+pub(super) async fn run(d: &Discoverer, op: &Op, repo: &str, subject: &Digest, acc: &mut Acc) {
+    let client = &d.inner.client;
+    let subject = subject.to_string();
+    for i in 0..acc.referrers.len() {
+        let (digest, media_type, size, source) = {
+            let r = &acc.referrers[i];
+            (
+                r.digest.clone(),
+                r.media_type.clone(),
+                r.size,
+                r.source.clone(),
+            )
+        };
+        let url = client.v2_url(&format!("{repo}/manifests/{digest}"));
+        let accept = if media_type.is_empty() {
+            MANIFEST_ACCEPT.to_string()
+        } else {
+            format!("{media_type}, {MANIFEST_ACCEPT}")
+        };
+        let resp = match client
+            .send(op, &Req::get(url).accept(&accept).pull_scope(repo))
+            .await
+        {
+            Ok(r) => r,
+            Err(e) => {
+                acc.err_digest(
+                    "referrer-fetch-failed",
+                    format!("fetching referrer {digest}: {e}"),
+                    &digest,
+                );
+                continue;
+            }
+        };
+        if resp.status != 200 {
+            acc.err_digest(
+                "referrer-fetch-failed",
+                format!("fetching referrer {digest}: {}", describe(&resp)),
+                &digest,
+            );
+            continue;
+        }
+        let Ok(dg) = digest.parse::<Digest>() else {
+            continue;
+        };
+        match dg.verify(&resp.body) {
+            Some(false) => {
+                let got = dg
+                    .compute_same(&resp.body)
+                    .map(|x| x.to_string())
+                    .unwrap_or_default();
+                acc.err_digest(
+                    "referrer-checksum-mismatch",
+                    format!("referrer {digest}: the registry served bytes that hash to {got}"),
+                    &digest,
+                );
+                continue;
+            }
+            None => acc.note(format!(
+                "referrer {digest}: algorithm {} cannot be verified",
+                dg.algorithm().as_str()
+            )),
+            Some(true) => {}
+        }
+        if resp.body.len() as u64 != size {
+            acc.err_digest(
+                "referrer-size-mismatch",
+                format!(
+                    "referrer {digest}: descriptor size {size}, manifest is {} bytes",
+                    resp.body.len()
+                ),
+                &digest,
+            );
+        }
+        acc.referrers[i].sha256 = Some(Digest::sha256_of(&resp.body).to_string());
+        let m: Value = serde_json::from_slice(&resp.body).unwrap_or(Value::Null);
+        match manifest_subject(&m) {
+            Some(s) if s == subject => {}
+            Some(s) => acc.err_digest(
+                "referrer-subject-mismatch",
+                format!("referrer {digest} names subject {s}, not {subject}"),
+                &digest,
+            ),
+            None if source == "cosign-tags" => {}
+            None => acc.err_digest(
+                "referrer-subject-mismatch",
+                format!("referrer {digest} has no subject"),
+                &digest,
+            ),
+        }
+    }
+}
