@@ -6,7 +6,8 @@
 use harness::real::fidelity::{self, PROBE_IDS};
 use harness::real::push::{SeedPlan, Storage};
 use harness::real::{
-    RealRegistryKind, RunDecision, docker, run_decision, seed, start_real_registry,
+    RealRegistryKind, RunDecision, docker, measure_fidelity, run_decision, seed, seed_spec,
+    start_real_registry,
 };
 use serde_json::Value;
 
@@ -68,11 +69,15 @@ async fn distribution_seeded_demo_is_found_through_the_tag_schema() {
         .await
         .expect("start");
     let base = registry.base_url().to_string();
-    let seeded = seed(&base, &SeedPlan::demo()).await.expect("seed");
+    // The scenario seed format (the fake's SeedSpec), pushed for real; Distribution answers no OCI-Subject, so
+    // every referrer lands in the tag schema and cosign tags only.
+    let seeded = seed_spec(&base, &fake_registry::SeedSpec::demo())
+        .await
+        .expect("seed");
     let subject = &seeded.subjects[0];
-    assert!(
-        !subject.registry_indexed,
-        "Distribution 2.8.2 must not answer OCI-Subject"
+    assert_eq!(
+        (subject.repository.as_str(), subject.tag.as_str()),
+        ("library/alpine", "latest")
     );
     assert_eq!(subject.referrers.len(), 3);
     for r in &subject.referrers {
@@ -218,4 +223,157 @@ async fn ferro_fidelity_probes_agree_with_themselves() {
         return;
     }
     fidelity_against_itself(RealRegistryKind::FerroOciServer).await;
+}
+
+/// Runs the probe set against the real container and against a fresh fake with the profile that claims to emulate
+/// it, prints the report (figure + every difference), keeps it as JSON under the test tmp dir, and returns it.
+async fn real_vs_fake(kind: RealRegistryKind) -> fidelity::FidelityReport {
+    let profile = fake_registry::Profile::by_name(kind.fake_profile()).expect("profile exists");
+    let fake = fake_registry::FakeRegistry::builder()
+        .profile(profile)
+        .start()
+        .expect("fake starts");
+    let label = format!("fake {}", kind.fake_profile());
+    let report = measure_fidelity(kind, &label, &fake.base_url())
+        .await
+        .expect("fidelity");
+    eprintln!("{}", report.to_markdown());
+    let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("fidelity-{}.json", kind.name()));
+    std::fs::write(&out, serde_json::to_vec_pretty(&report).expect("json")).expect("write report");
+    eprintln!("report written to {}", out.display());
+    assert_eq!(report.probes, PROBE_IDS.len());
+    report
+}
+
+/// Differences between real Distribution 2.8.2 and the `distribution-2.8` profile that are known and reported to
+/// the fake's owners. The issue wants none; a difference not listed here fails the test (a ratchet: the list may
+/// only shrink).
+const KNOWN_DISTRIBUTION_GAPS: &[(&str, &str)] = &[
+    ("ping", "content-type"),
+    ("manifest-missing", "content-type"),
+    ("tags-list", "content-type"),
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn distribution_fake_profile_fidelity() {
+    if !docker_or_skip("distribution_fake_profile_fidelity").await {
+        return;
+    }
+    let report = real_vs_fake(RealRegistryKind::Distribution).await;
+    let new: Vec<_> = report
+        .differences
+        .iter()
+        .filter(|d| !KNOWN_DISTRIBUTION_GAPS.contains(&(d.probe.as_str(), d.aspect.as_str())))
+        .collect();
+    assert!(
+        new.is_empty(),
+        "new differences from real Distribution 2.8.2: {new:#?}"
+    );
+    for (probe, aspect) in KNOWN_DISTRIBUTION_GAPS {
+        if !report
+            .differences
+            .iter()
+            .any(|d| d.probe == *probe && d.aspect == *aspect)
+        {
+            eprintln!(
+                "known gap ({probe}, {aspect}) is fixed: remove it from KNOWN_DISTRIBUTION_GAPS"
+            );
+        }
+    }
+}
+
+/// ferro-oci-server against the spec-exact `oci-1.1` profile (there is no `ferro` profile): the differences are
+/// measured and printed, not asserted away; the test checks the comparison ran on every probe and that the
+/// referrers probes the spec pins (listing, filter with `OCI-Filters-Applied`, 400 on an invalid digest) agree.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ferro_fake_profile_fidelity() {
+    if !docker_or_skip("ferro_fake_profile_fidelity").await {
+        return;
+    }
+    let report = real_vs_fake(RealRegistryKind::FerroOciServer).await;
+    eprintln!("{}", report.summary());
+    for probe in [
+        "referrers",
+        "referrers-filtered",
+        "referrers-invalid-digest",
+    ] {
+        let core: Vec<_> = report
+            .differences
+            .iter()
+            .filter(|d| {
+                d.probe == probe
+                    && matches!(
+                        d.aspect.as_str(),
+                        "status" | "content-type" | "body" | "header oci-filters-applied"
+                    )
+            })
+            .collect();
+        assert!(core.is_empty(), "{probe}: {core:#?}");
+    }
+}
+
+/// A labelled container left by a process that is gone (a crashed earlier run) is removed by the sweep; one owned
+/// by this live process is spared.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sweep_removes_leftovers_of_dead_runs_only() {
+    use testcontainers::bollard::models::ContainerCreateBody;
+    use testcontainers::bollard::query_parameters::RemoveContainerOptions;
+    use testcontainers::core::client::docker_client_instance;
+
+    if !docker_or_skip("sweep_removes_leftovers_of_dead_runs_only").await {
+        return;
+    }
+    harness::real::images::ensure_image(RealRegistryKind::Distribution)
+        .await
+        .expect("image");
+    let docker_api = docker_client_instance().await.expect("client");
+    // Above the kernel's largest pid_max (2^22), so no live process has it.
+    let dead_pid = "4194305".to_string();
+    let create = |pid: String| {
+        let docker_api = docker_api.clone();
+        async move {
+            docker_api
+                .create_container(
+                    None,
+                    ContainerCreateBody {
+                        image: Some(RealRegistryKind::Distribution.image_ref()),
+                        labels: Some(
+                            [
+                                (docker::LABEL_TEST.to_string(), "1".to_string()),
+                                (docker::LABEL_PID.to_string(), pid),
+                            ]
+                            .into_iter()
+                            .collect(),
+                        ),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .expect("create")
+                .id
+        }
+    };
+    let leftover = create(dead_pid).await;
+    let mine = create(std::process::id().to_string()).await;
+
+    let removed = docker::sweep().await.expect("sweep");
+    assert!(removed.contains(&leftover), "{removed:?}");
+    assert!(!removed.contains(&mine));
+    assert!(
+        docker::own_containers()
+            .await
+            .expect("list")
+            .contains(&mine)
+    );
+    docker_api
+        .remove_container(
+            &mine,
+            Some(RemoveContainerOptions {
+                force: true,
+                ..Default::default()
+            }),
+        )
+        .await
+        .expect("remove");
 }
