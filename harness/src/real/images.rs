@@ -161,6 +161,12 @@ pub async fn ensure_image(kind: RealRegistryKind) -> Result<(), ImageError> {
     if image_exists(kind).await? {
         return Ok(());
     }
+    // One build at a time in this process: parallel tests must not run two `cargo install`s into one root.
+    static BUILD: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    let _guard = BUILD.lock().await;
+    if image_exists(kind).await? {
+        return Ok(());
+    }
     let script = build_script();
     let script_text = script.display().to_string();
     eprintln!(
