@@ -16,7 +16,6 @@ pub(crate) enum Resolved {
         /// Notes (header missing, digest computed from the body).
         notes: Vec<String>,
         /// Whether `Docker-Content-Digest` was present and valid on HEAD.
-        #[allow(dead_code)]
         header_on_head: bool,
     },
     /// The registry's final non-200 answer; the caller judges it.

@@ -12,3 +12,9 @@ mod check_referrers;
 
 #[path = "referrers/discovery.rs"]
 mod discovery;
+
+#[path = "referrers/check_related.rs"]
+mod check_related;
+
+#[path = "referrers/telemetry.rs"]
+mod telemetry;
