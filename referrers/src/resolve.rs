@@ -17,6 +17,8 @@ pub(crate) enum Resolved {
         notes: Vec<String>,
         /// Whether `Docker-Content-Digest` was present and valid on HEAD.
         header_on_head: bool,
+        /// The manifest's media type (`Content-Type` essence), when the registry said.
+        media_type: Option<String>,
     },
     /// The registry's final non-200 answer; the caller judges it.
     Answer(Resp),
@@ -46,6 +48,12 @@ pub(crate) async fn resolve(
         )
         .await?;
     let mut notes = Vec::new();
+    let ct = |r: &Resp| {
+        r.content_type()
+            .map(|c| crate::spec::media::essence(c).to_string())
+            .filter(|c| !c.is_empty())
+    };
+    let head_type = ct(&head);
     match head.status {
         200 => {
             let header = head.header("docker-content-digest").map(str::trim);
@@ -55,9 +63,9 @@ pub(crate) async fn resolve(
                         if d != want {
                             notes.push(format!("HEAD answered Docker-Content-Digest {d} for {want}"));
                         }
-                        return Ok(Resolved::Found { digest: want, notes, header_on_head: true });
+                        return Ok(Resolved::Found { digest: want, notes, header_on_head: true, media_type: head_type });
                     }
-                    return Ok(Resolved::Found { digest: d, notes, header_on_head: true });
+                    return Ok(Resolved::Found { digest: d, notes, header_on_head: true, media_type: head_type });
                 }
                 Some(Err(_)) => notes.push("registry sent an invalid Docker-Content-Digest on HEAD; digest computed from the manifest bytes".into()),
                 None => notes.push("registry omits Docker-Content-Digest on HEAD; digest computed from the manifest bytes".into()),
@@ -88,6 +96,7 @@ pub(crate) async fn resolve(
                     .unwrap_or_default(),
             },
             _ => Resolved::Found {
+                media_type: ct(&get),
                 digest: want,
                 notes,
                 header_on_head: false,
@@ -95,6 +104,7 @@ pub(crate) async fn resolve(
         });
     }
     Ok(Resolved::Found {
+        media_type: ct(&get),
         digest: Digest::sha256_of(&get.body),
         notes,
         header_on_head: false,

@@ -466,6 +466,7 @@ pub async fn capabilities_check(cfg: &CheckConfig, _metrics: &Metrics) -> CheckR
             digest,
             notes: n,
             header_on_head,
+            ..
         }) => {
             notes.extend(n);
             caps["docker_content_digest_on_head"] = json!(header_on_head);

@@ -138,24 +138,46 @@ fn validate(subject: &Subject) -> Result<(), String> {
     }
 }
 
-/// Resolve the subject to a digest; `exists` is `Some(true)` when the manifest was seen.
+/// What is known about the subject manifest.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(super) struct SubjectState {
+    /// `Some(true)` seen, `Some(false)` 404, `None` unknown.
+    pub exists: Option<bool>,
+    /// Whether it is an index (OCI index or Docker list), when known.
+    pub is_index: Option<bool>,
+}
+
+fn state_of(media_type: Option<&str>) -> SubjectState {
+    SubjectState {
+        exists: Some(true),
+        is_index: media_type
+            .map(|m| m == crate::spec::media::OCI_INDEX || m == crate::spec::media::DOCKER_LIST),
+    }
+}
+
+/// Resolve the subject to a digest and what is known about its manifest.
 async fn resolve_subject(
     d: &Discoverer,
     op: &Op,
     subject: &Subject,
     acc: &mut Acc,
-) -> Option<(Digest, Option<bool>)> {
+) -> Option<(Digest, SubjectState)> {
     if let Err(e) = validate(subject) {
         acc.err("invalid-subject", e);
         return None;
     }
     let repo = &subject.repository;
     match &subject.reference {
-        SubjectRef::Digest(s) => s.parse().ok().map(|dg| (dg, None)),
+        SubjectRef::Digest(s) => s.parse().ok().map(|dg| (dg, SubjectState::default())),
         SubjectRef::Tag(t) => match resolve(&d.inner.client, op, repo, t).await {
-            Ok(Resolved::Found { digest, notes, .. }) => {
+            Ok(Resolved::Found {
+                digest,
+                notes,
+                media_type,
+                ..
+            }) => {
                 notes.into_iter().for_each(|n| acc.note(n));
-                Some((digest, Some(true)))
+                Some((digest, state_of(media_type.as_deref())))
             }
             Ok(Resolved::Answer(resp)) => {
                 let kind = match status_kind(&resp) {
@@ -180,14 +202,17 @@ async fn resolve_subject(
     }
 }
 
-/// HEAD the subject by digest: `Some(true)` exists, `Some(false)` 404, `None` unknown.
-async fn subject_exists(d: &Discoverer, op: &Op, repo: &str, digest: &Digest) -> Option<bool> {
+/// HEAD the subject by digest.
+async fn subject_state(d: &Discoverer, op: &Op, repo: &str, digest: &Digest) -> SubjectState {
     match resolve(&d.inner.client, op, repo, &digest.to_string()).await {
-        Ok(Resolved::Found { .. }) => Some(true),
+        Ok(Resolved::Found { media_type, .. }) => state_of(media_type.as_deref()),
         Ok(Resolved::Answer(r)) if r.status == 404 && !has_error_code(&r.body, "NAME_UNKNOWN") => {
-            Some(false)
+            SubjectState {
+                exists: Some(false),
+                is_index: None,
+            }
         }
-        _ => None,
+        _ => SubjectState::default(),
     }
 }
 
@@ -230,7 +255,7 @@ async fn learn(
     op: &Op,
     repo: &str,
     digest: &Digest,
-    exists: &mut Option<bool>,
+    st: &mut SubjectState,
     fp: &FirstPage,
     probe_ms: u64,
 ) {
@@ -241,10 +266,17 @@ async fn learn(
         _ => return,
     };
     if !supported {
-        if exists.is_none() {
-            *exists = subject_exists(d, op, repo, digest).await;
+        if st.exists.is_none() {
+            *st = subject_state(d, op, repo, digest).await;
         }
-        if *exists != Some(true) {
+        if st.exists != Some(true) {
+            return;
+        }
+        // ECR answers 405 for referrers of an index subject while supporting the API (aws/containers-roadmap
+        // #2783): a 405 teaches nothing unless the subject is known not to be an index.
+        if matches!(answer, ReferrersAnswer::Unsupported { status: 405 })
+            && st.is_index != Some(false)
+        {
             return;
         }
     }
@@ -306,7 +338,7 @@ async fn start(
     op: &Op,
     repo: &str,
     digest: &Digest,
-    exists: &mut Option<bool>,
+    st: &mut SubjectState,
     acc: &mut Acc,
 ) -> Start {
     let from_cache = |c: Capability, acc: &mut Acc| {
@@ -335,7 +367,7 @@ async fn start(
     let t = Instant::now();
     let fp = first_page(d, op, repo, digest).await;
     let ms = t.elapsed().as_millis() as u64;
-    learn(d, op, repo, digest, exists, &fp, ms).await;
+    learn(d, op, repo, digest, st, &fp, ms).await;
     drop(guard);
     Start::Page(Box::new(fp))
 }
@@ -369,16 +401,6 @@ async fn collect_api(
                 None => acc.err("invalid-descriptor", msg),
             }
         }
-        if index.over_cap > 0 {
-            acc.err(
-                "descriptor-cap",
-                format!(
-                    "page {pages}: {} descriptors beyond the cap not read",
-                    index.over_cap
-                ),
-            );
-            return;
-        }
         for desc in std::mem::take(&mut index.descriptors) {
             total += 1;
             if total > opts.max_descriptors {
@@ -394,6 +416,16 @@ async fn collect_api(
             if server_filtered || wanted(d, desc.artifact_type.as_deref()) {
                 acc.add(desc, "referrers-api");
             }
+        }
+        if index.over_cap > 0 {
+            acc.err(
+                "descriptor-cap",
+                format!(
+                    "page {pages}: {} descriptors beyond the cap not read",
+                    index.over_cap
+                ),
+            );
+            return;
         }
         let Some(next) = next_link(resp.headers_all("link"), &resp.url) else {
             return;
@@ -492,11 +524,11 @@ fn finish(
 pub(super) async fn discover(d: &Discoverer, subject: &Subject) -> DiscoveryResult {
     let op = Op::new(d.inner.opts.timeout);
     let mut acc = Acc::default();
-    let Some((digest, mut exists)) = resolve_subject(d, &op, subject, &mut acc).await else {
+    let Some((digest, mut st)) = resolve_subject(d, &op, subject, &mut acc).await else {
         return finish(d, &op, subject, String::new(), Method::None, acc);
     };
     let repo = subject.repository.as_str();
-    let first = match start(d, &op, repo, &digest, &mut exists, &mut acc).await {
+    let first = match start(d, &op, repo, &digest, &mut st, &mut acc).await {
         Start::Fallback => None,
         Start::Page(fp) => Some(*fp),
     };
@@ -530,11 +562,14 @@ pub(super) async fn discover(d: &Discoverer, subject: &Subject) -> DiscoveryResu
                 acc.note(format!("referrers endpoint answered 200 without an index ({reason}): API unsupported, using the fallback"));
                 super::fallback::run(d, &op, repo, &digest, &mut acc).await
             }
-            ReferrersAnswer::Unsupported { .. } => {
+            ReferrersAnswer::Unsupported { status } => {
                 acc.note(format!(
                     "referrers API unsupported ({}): using the fallback",
                     describe(&resp)
                 ));
+                if status == 405 && st.is_index != Some(false) {
+                    acc.note("a 405 for a subject that may be an index is not cached (ECR answers so while supporting the API)".into());
+                }
                 super::fallback::run(d, &op, repo, &digest, &mut acc).await
             }
             ReferrersAnswer::NameUnknown => {
@@ -545,10 +580,10 @@ pub(super) async fn discover(d: &Discoverer, subject: &Subject) -> DiscoveryResu
                 Method::None
             }
             ReferrersAnswer::BadRequest => {
-                if exists.is_none() {
-                    exists = subject_exists(d, &op, repo, &digest).await;
+                if st.exists.is_none() {
+                    st = subject_state(d, &op, repo, &digest).await;
                 }
-                if exists == Some(false) {
+                if st.exists == Some(false) {
                     acc.note("the registry answered 400 for a subject whose manifest does not exist (Quay 3.13): no referrers".into());
                     Method::ReferrersApi
                 } else {
@@ -587,7 +622,7 @@ pub(super) async fn probe(d: &Discoverer, subject: &Subject) -> Result<Capabilit
             digest: None,
         })
     };
-    let Some((digest, mut exists)) = resolve_subject(d, &op, subject, &mut acc).await else {
+    let Some((digest, mut st)) = resolve_subject(d, &op, subject, &mut acc).await else {
         return Err(first_error(acc));
     };
     let repo = subject.repository.as_str();
@@ -606,7 +641,7 @@ pub(super) async fn probe(d: &Discoverer, subject: &Subject) -> Result<Capabilit
         &op,
         repo,
         &digest,
-        &mut exists,
+        &mut st,
         &fp,
         t.elapsed().as_millis() as u64,
     )

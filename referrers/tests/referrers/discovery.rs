@@ -738,3 +738,71 @@ async fn invalid_subjects_are_rejected_before_any_request() {
     }
     assert!(s.requests().is_empty());
 }
+
+#[tokio::test]
+async fn ecr_405_for_an_index_subject_is_not_cached() {
+    let mut repo = Repo::new(REPO);
+    let img = repo.image("img", "i");
+    let idx = repo.put(INDEX, &json!({"schemaVersion":2,"mediaType":INDEX,"manifests":[{"mediaType":MANIFEST,"digest":img,"size":10}]}));
+    repo.tag("multi", &idx);
+    let idx2 = idx.clone();
+    let s = serve(repo, move |r| {
+        if r.path().ends_with(&idx2) {
+            Response::new(405)
+        } else {
+            Response::index(&[])
+        }
+    })
+    .await;
+    let (d, _) = disc(&s, opts());
+    let r = d.discover(&Subject::tag(REPO, "multi")).await;
+    assert!(r.complete);
+    assert!(r.notes.iter().any(|n| n.contains("not cached")), "{r:#?}");
+    assert!(d.capability(REPO).is_none());
+    let r = d.discover(&Subject::tag(REPO, "img")).await;
+    assert_eq!(r.method, Method::ReferrersApi);
+    assert!(d.capability(REPO).unwrap().referrers_api);
+    // 405 for an image subject: the API really is missing (synthetic-405 profile).
+    let mut repo = Repo::new(REPO);
+    repo.image("img", "i");
+    let s = serve(repo, |_| Response::new(405)).await;
+    let (d, _) = disc(&s, opts());
+    d.discover(&Subject::tag(REPO, "img")).await;
+    assert_eq!(d.capability(REPO).map(|c| c.referrers_api), Some(false));
+}
+
+#[tokio::test]
+async fn redirect_to_a_login_page_on_another_host_falls_back() {
+    let other = Server::start_on("127.0.0.2", |_| {
+        Response::new(200)
+            .header("Content-Type", "text/html")
+            .body("<html>login</html>")
+    })
+    .await;
+    let login = format!("{}/signin", other.url());
+    let (repo, _, _) = fallback_fixture();
+    let s = serve(repo, move |_| Response::new(302).header("Location", &login)).await;
+    let r = disc(&s, opts()).0.discover(&Subject::tag(REPO, "v1")).await;
+    assert!(r.complete, "{r:#?}");
+    assert_eq!(r.method, Method::TagSchema);
+    assert_eq!(r.referrers.len(), 2);
+}
+
+#[tokio::test]
+async fn descriptor_cap_cuts_the_listing_and_says_so() {
+    let (repo, _, descs) = fixture();
+    let s = serve(repo, move |_| Response::index(&descs)).await;
+    let r = disc(
+        &s,
+        DiscoveryOptions {
+            max_descriptors: 1,
+            ..opts()
+        },
+    )
+    .0
+    .discover(&Subject::tag(REPO, "v1"))
+    .await;
+    assert!(!r.complete);
+    assert_eq!(r.referrers.len(), 1);
+    assert_eq!(kinds(&r), vec!["descriptor-cap"]);
+}
