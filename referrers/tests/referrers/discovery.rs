@@ -806,3 +806,31 @@ async fn descriptor_cap_cuts_the_listing_and_says_so() {
     assert_eq!(r.referrers.len(), 1);
     assert_eq!(kinds(&r), vec!["descriptor-cap"]);
 }
+
+#[tokio::test]
+async fn discover_many_bounds_concurrency() {
+    let (mut repo, _, descs) = fixture();
+    let mut subjects = Vec::new();
+    for i in 0..6 {
+        repo.image(&format!("s{i}"), &format!("seed{i}"));
+        subjects.push(Subject::tag(REPO, &format!("s{i}")));
+    }
+    let s = serve(repo, move |_| {
+        Response::index(&descs).delay(Duration::from_millis(80))
+    })
+    .await;
+    let (d, _) = disc(
+        &s,
+        DiscoveryOptions {
+            max_concurrent: 2,
+            ..opts()
+        },
+    );
+    let results = d.discover_many(&subjects).await;
+    assert!(results.iter().all(|r| r.complete && r.referrers.len() == 2));
+    assert_eq!(
+        s.max_in_flight(),
+        2,
+        "at most max_concurrent subjects at once, and the bound is used"
+    );
+}

@@ -64,6 +64,8 @@ pub struct Response {
     pub reset: bool,
     /// Do not send Content-Length; delimit the body by closing the connection.
     pub no_length: bool,
+    /// Wait this long before answering (counted in the server's in-flight gauge).
+    pub delay: Option<Duration>,
 }
 
 impl Response {
@@ -75,6 +77,7 @@ impl Response {
             stall: false,
             reset: false,
             no_length: false,
+            delay: None,
         }
     }
     pub fn header(mut self, k: &str, v: &str) -> Response {
@@ -95,6 +98,10 @@ impl Response {
     }
     pub fn stall(mut self) -> Response {
         self.stall = true;
+        self
+    }
+    pub fn delay(mut self, d: Duration) -> Response {
+        self.delay = Some(d);
         self
     }
     pub fn no_length(mut self) -> Response {
@@ -127,7 +134,15 @@ type Handler = dyn Fn(&Request) -> Response + Send + Sync;
 pub struct Server {
     pub addr: SocketAddr,
     log: Arc<Mutex<Vec<Request>>>,
+    gauge: Gauge,
     task: tokio::task::JoinHandle<()>,
+}
+
+/// In-flight delayed answers: current and maximum.
+#[derive(Clone, Default)]
+pub struct Gauge {
+    now: Arc<AtomicUsize>,
+    max: Arc<AtomicUsize>,
 }
 
 impl Drop for Server {
@@ -149,6 +164,8 @@ impl Server {
         let log = Arc::new(Mutex::new(Vec::new()));
         let handler: Arc<Handler> = Arc::new(handler);
         let log2 = log.clone();
+        let gauge = Gauge::default();
+        let g2 = gauge.clone();
         let task = tokio::spawn(async move {
             let mut conns = JoinSet::new();
             loop {
@@ -157,12 +174,18 @@ impl Server {
                 };
                 let h = handler.clone();
                 let l = log2.clone();
+                let g = g2.clone();
                 conns.spawn(async move {
-                    let _ = serve_conn(sock, h, l).await;
+                    let _ = serve_conn(sock, h, l, g).await;
                 });
             }
         });
-        Server { addr, log, task }
+        Server {
+            addr,
+            log,
+            gauge,
+            task,
+        }
     }
 
     pub async fn start(handler: impl Fn(&Request) -> Response + Send + Sync + 'static) -> Server {
@@ -181,6 +204,11 @@ impl Server {
         self.log.lock().unwrap().clone()
     }
 
+    /// The most delayed answers that were pending at once.
+    pub fn max_in_flight(&self) -> usize {
+        self.gauge.max.load(Ordering::SeqCst)
+    }
+
     pub fn count(&self, pred: impl Fn(&Request) -> bool) -> usize {
         self.log.lock().unwrap().iter().filter(|r| pred(r)).count()
     }
@@ -190,6 +218,7 @@ async fn serve_conn(
     mut sock: TcpStream,
     h: Arc<Handler>,
     log: Arc<Mutex<Vec<Request>>>,
+    gauge: Gauge,
 ) -> std::io::Result<()> {
     let mut buf = Vec::new();
     loop {
@@ -244,6 +273,12 @@ async fn serve_conn(
         log.lock().unwrap().push(req.clone());
         buf = after;
         let resp = h(&req);
+        if let Some(d) = resp.delay {
+            let n = gauge.now.fetch_add(1, Ordering::SeqCst) + 1;
+            gauge.max.fetch_max(n, Ordering::SeqCst);
+            tokio::time::sleep(d).await;
+            gauge.now.fetch_sub(1, Ordering::SeqCst);
+        }
         if resp.reset {
             #[allow(deprecated)]
             let _ = sock.set_linger(Some(Duration::ZERO));
