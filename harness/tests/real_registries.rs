@@ -377,3 +377,92 @@ async fn sweep_removes_leftovers_of_dead_runs_only() {
         .await
         .expect("remove");
 }
+
+/// images/real-registries.toml (the config format for more real registries as images) is exercised with the
+/// locally built images standing in for pulled ones: each entry starts with its port, environment and wait
+/// condition, answers `GET /v2/`, and is removed afterwards.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn config_file_images_start() {
+    if !docker_or_skip("config_file_images_start").await {
+        return;
+    }
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../images/real-registries.toml");
+    let config = harness::real::RealRegistriesConfig::load(&path).expect("config");
+    assert_eq!(config.images.len(), 2);
+    for kind in RealRegistryKind::ALL {
+        harness::real::images::ensure_image(kind)
+            .await
+            .expect("image");
+    }
+    for entry in &config.images {
+        let registry = harness::real::start_container(&entry.container_spec())
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", entry.name));
+        let (status, _, body) = get_json(&format!("{}/v2/", registry.base_url())).await;
+        assert_eq!(
+            (status, body),
+            (200, serde_json::json!({})),
+            "{}",
+            entry.name
+        );
+        assert_eq!(registry.label(), entry.row_label());
+        let id = registry.container_id().to_string();
+        registry.stop().await.expect("stop");
+        assert!(!docker::own_containers().await.expect("list").contains(&id));
+    }
+}
+
+/// A live registry entry (the fake's `harbor-2.11` profile with required credentials stands in for a production
+/// Harbor): credentials resolve from the variables the entry names, the push client answers the Bearer challenge,
+/// the scenario seed lands, and the probes run authenticated.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn live_registry_entry_with_credentials_is_seeded_and_probed() {
+    let fake = fake_registry::FakeRegistry::builder()
+        .profile(fake_registry::Profile::by_name("harbor-2.11").expect("profile"))
+        .credentials("robot", "s3cret")
+        .start()
+        .expect("fake");
+    let text = format!(
+        "[[live]]\nname = \"harbor-standin\"\nurl = \"{}\"\nusername_env = \"LIVE_USER\"\npassword_env = \"LIVE_PASSWORD\"\n",
+        fake.base_url()
+    );
+    let config = harness::real::RealRegistriesConfig::parse(&text, std::path::Path::new("inline"))
+        .expect("config");
+    let live = config.live[0]
+        .resolve_with(
+            |k| match k {
+                "LIVE_USER" => Some("robot".into()),
+                "LIVE_PASSWORD" => Some("s3cret".into()),
+                _ => None,
+            },
+            None,
+        )
+        .expect("resolve");
+    let client = live.push_client();
+    let seeded = harness::real::seed_spec_with(&client, &fake_registry::SeedSpec::demo())
+        .await
+        .expect("seed through auth");
+    assert_eq!(seeded.subjects[0].referrers.len(), 3);
+
+    let probes = fidelity::run_probes_with(&client).await.expect("probes");
+    let by_id = |id: &str| probes.iter().find(|o| o.probe == id).expect(id).clone();
+    assert_eq!(
+        by_id("ping").status,
+        401,
+        "ping goes out without credentials"
+    );
+    assert!(by_id("ping").headers.contains_key("www-authenticate"));
+    assert_eq!(by_id("manifest-get-tag").status, 200);
+    assert_eq!(by_id("push-with-subject").status, 201);
+
+    let wrong = harness::real::PushClient::with_credentials(
+        &fake.base_url(),
+        Some(harness::real::auth::Credentials::new("robot", "wrong")),
+    );
+    assert!(
+        harness::real::seed_with(&wrong, &SeedPlan::demo())
+            .await
+            .is_err()
+    );
+}

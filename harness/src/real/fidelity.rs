@@ -88,6 +88,11 @@ pub enum ProbeError {
         url: String,
         message: String,
     },
+    #[error("probe {probe}: {source}")]
+    Send {
+        probe: &'static str,
+        source: PushError,
+    },
     #[error("preparing the probe content failed: {0}")]
     Prepare(#[from] PushError),
 }
@@ -397,7 +402,19 @@ fn strip_origin(value: &str, base_url: &str) -> String {
 struct Prober {
     base_url: String,
     http: reqwest::Client,
+    client: PushClient,
     observations: Vec<ProbeObservation>,
+}
+
+/// The repository a `/v2/<name>/<kind>/…` path addresses (for the auth scope); `None` for `/v2/`.
+fn repository_of(path: &str) -> Option<&str> {
+    let rest = path.strip_prefix("/v2/")?;
+    let rest = rest.split('?').next().unwrap_or(rest);
+    ["/manifests/", "/blobs/", "/referrers/", "/tags/"]
+        .iter()
+        .filter_map(|k| rest.find(k))
+        .min()
+        .map(|i| &rest[..i])
 }
 
 impl Prober {
@@ -410,15 +427,29 @@ impl Prober {
         with_length: bool,
     ) -> Result<(), ProbeError> {
         let url = format!("{}{path_and_query}", self.base_url);
-        let mut req = self.http.request(method.clone(), &url);
-        if let Some(a) = accept {
-            req = req.header("accept", a);
-        }
-        let resp = req.send().await.map_err(|e| ProbeError::Transport {
-            probe,
-            url: url.clone(),
-            message: e.to_string(),
-        })?;
+        let build = |c: &reqwest::Client| {
+            let req = c.request(method.clone(), &url);
+            match accept {
+                Some(a) => req.header("accept", a),
+                None => req,
+            }
+        };
+        // `/v2/` goes out without auth so the challenge (if any) is what gets compared; the rest answer it.
+        let resp = match repository_of(path_and_query) {
+            Some(repo) => self
+                .client
+                .send(probe, &url, repo, build)
+                .await
+                .map_err(|source| ProbeError::Send { probe, source })?,
+            None => build(&self.http)
+                .send()
+                .await
+                .map_err(|e| ProbeError::Transport {
+                    probe,
+                    url: url.clone(),
+                    message: e.to_string(),
+                })?,
+        };
         let status = resp.status().as_u16();
         let headers: Vec<(String, String)> = resp
             .headers()
@@ -467,11 +498,16 @@ fn header_value(headers: &[(String, String)], name: &str) -> Option<String> {
 
 /// Pushes the probe content into the registry at `base_url` and runs every probe of [`PROBE_IDS`] in order.
 pub async fn run_probes(base_url: &str) -> Result<Vec<ProbeObservation>, ProbeError> {
-    let base_url = base_url.trim_end_matches('/').to_string();
-    let client = PushClient::new(&base_url);
+    run_probes_with(&PushClient::new(base_url)).await
+}
+
+/// [`run_probes`] through a given client (for registries that want credentials: [`PushClient::with_credentials`]).
+pub async fn run_probes_with(client: &PushClient) -> Result<Vec<ProbeObservation>, ProbeError> {
+    let base_url = client.base_url().to_string();
     let mut p = Prober {
         base_url: base_url.clone(),
         http: http::client(),
+        client: client.clone(),
         observations: Vec::new(),
     };
     let repo = PROBE_REPO;
@@ -480,7 +516,7 @@ pub async fn run_probes(base_url: &str) -> Result<Vec<ProbeObservation>, ProbeEr
 
     // Content: a subject image tagged v1 and two referrers (SBOM, signature) pushed with `subject`.
     let subject: BuiltManifest = push::push_image(
-        &client,
+        client,
         repo,
         "fidelity probe subject",
         None,
@@ -522,7 +558,7 @@ pub async fn run_probes(base_url: &str) -> Result<Vec<ProbeObservation>, ProbeEr
         )
         .await?;
     p.record_put("push-with-subject", &path, &answer);
-    push::push_referrer(&client, repo, &sig).await?;
+    push::push_referrer(client, repo, &sig).await?;
 
     let tag_path = format!("/v2/{repo}/manifests/{PROBE_TAG}");
     p.probe(
@@ -652,6 +688,18 @@ mod tests {
             headers: BTreeMap::new(),
             body_shape: body.into(),
         }
+    }
+
+    #[test]
+    fn repository_of_paths() {
+        assert_eq!(repository_of("/v2/"), None);
+        assert_eq!(repository_of("/v2/a/b/manifests/v1"), Some("a/b"));
+        assert_eq!(
+            repository_of("/v2/a/referrers/sha256:x?artifactType=t"),
+            Some("a")
+        );
+        assert_eq!(repository_of("/v2/a/tags/list"), Some("a"));
+        assert_eq!(repository_of("/v2/x/blobs/uploads/"), Some("x"));
     }
 
     #[test]

@@ -142,8 +142,13 @@ pub fn build_script() -> PathBuf {
 
 /// Whether the image exists locally.
 pub async fn image_exists(kind: RealRegistryKind) -> Result<bool, DockerError> {
+    image_ref_exists(&kind.image_ref()).await
+}
+
+/// Whether an image (`name:tag`) exists locally.
+pub async fn image_ref_exists(image_ref: &str) -> Result<bool, DockerError> {
     let docker = client().await?;
-    match docker.inspect_image(&kind.image_ref()).await {
+    match docker.inspect_image(image_ref).await {
         Ok(_) => Ok(true),
         Err(BollardError::DockerResponseServerError {
             status_code: 404, ..

@@ -4,6 +4,7 @@
 //! [`super::docker`], and it is removed when the [`RealRegistry`] is dropped. The first start in a process sweeps
 //! labelled leftovers of earlier, crashed runs.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use testcontainers::bollard::models::PortBinding;
@@ -25,32 +26,96 @@ pub enum LaunchError {
     Image(#[from] ImageError),
     #[error("sweeping leftover containers failed: {0}")]
     Sweep(#[from] DockerError),
-    #[error("starting the {kind} container failed: {message}")]
-    Start {
-        kind: RealRegistryKind,
-        message: String,
-    },
-    #[error("the {kind} container has no host port for {port}/tcp: {message}")]
+    #[error("image {image} for {registry} is not present locally and its pull policy is `never`")]
+    ImageMissing { registry: String, image: String },
+    #[error("starting the {registry} container failed: {message}")]
+    Start { registry: String, message: String },
+    #[error("the {registry} container has no host port for {port}/tcp: {message}")]
     Port {
-        kind: RealRegistryKind,
+        registry: String,
         port: u16,
         message: String,
     },
     #[error(
-        "the {kind} registry at {base_url} did not answer GET /v2/ with 200 within {secs}s (last: {last})"
+        "the {registry} registry at {base_url} did not answer GET /v2/ with 200 or 401 within {secs}s (last: {last})"
     )]
     NotReady {
-        kind: RealRegistryKind,
+        registry: String,
         base_url: String,
         secs: u64,
         last: String,
     },
 }
 
+/// Whether testcontainers may pull an image that is not present locally.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PullPolicy {
+    /// Never pull: a missing image is an error (the project's own images; this machine has no registry).
+    Never,
+    /// Pull when missing (testcontainers pulls only when creating the container answers 404).
+    #[default]
+    Missing,
+}
+
+/// Which output stream a readiness log line appears on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LogStream {
+    Stdout,
+    Stderr,
+}
+
+/// Everything needed to start one registry container.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContainerSpec {
+    /// Row label, e.g. "Distribution 2.8.2 (real, container)".
+    pub label: String,
+    /// Image repository, e.g. `registry` or `oci-referrers/distribution`.
+    pub image: String,
+    /// Image tag.
+    pub tag: String,
+    /// Container port the registry listens on (published on 127.0.0.1, on a free host port).
+    pub port: u16,
+    pub env: BTreeMap<String, String>,
+    /// Overrides the image's command when not empty.
+    pub cmd: Vec<String>,
+    /// Log line to wait for before polling `GET /v2/` (which is always done).
+    pub wait_log: Option<(LogStream, String)>,
+    pub pull: PullPolicy,
+}
+
+impl ContainerSpec {
+    /// `image:tag`.
+    pub fn image_ref(&self) -> String {
+        format!("{}:{}", self.image, self.tag)
+    }
+}
+
+impl RealRegistryKind {
+    /// The container spec of a built-in registry (local image, never pulled).
+    pub fn container_spec(self) -> ContainerSpec {
+        ContainerSpec {
+            label: self.row_label(),
+            image: self.image_name().to_string(),
+            tag: self.version().to_string(),
+            port: self.container_port(),
+            env: BTreeMap::new(),
+            cmd: Vec::new(),
+            wait_log: Some(match self.ready_log() {
+                ReadyLog::Stdout(m) => (LogStream::Stdout, m.to_string()),
+                ReadyLog::Stderr(m) => (LogStream::Stderr, m.to_string()),
+            }),
+            pull: PullPolicy::Never,
+        }
+    }
+}
+
 /// A real registry running in a container. Dropping it removes the container (inside a Tokio runtime, as
 /// testcontainers requires).
 pub struct RealRegistry {
-    kind: RealRegistryKind,
+    label: String,
+    kind: Option<RealRegistryKind>,
     base_url: String,
     container: ContainerAsync<GenericImage>,
 }
@@ -58,7 +123,7 @@ pub struct RealRegistry {
 impl std::fmt::Debug for RealRegistry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RealRegistry")
-            .field("kind", &self.kind)
+            .field("label", &self.label)
             .field("base_url", &self.base_url)
             .field("container", &self.container.id())
             .finish()
@@ -66,9 +131,14 @@ impl std::fmt::Debug for RealRegistry {
 }
 
 impl RealRegistry {
-    /// Which registry this is.
-    pub fn kind(&self) -> RealRegistryKind {
+    /// The built-in registry this is, if it is one (`None` for images named in a config file).
+    pub fn kind(&self) -> Option<RealRegistryKind> {
         self.kind
+    }
+
+    /// Row label, e.g. "Distribution 2.8.2 (real, container)".
+    pub fn label(&self) -> &str {
+        &self.label
     }
 
     /// `http://127.0.0.1:<port>`, no trailing slash.
@@ -83,9 +153,9 @@ impl RealRegistry {
 
     /// Stops and removes the container now, reporting errors (dropping does the same, silently).
     pub async fn stop(self) -> Result<(), LaunchError> {
-        let kind = self.kind;
+        let registry = self.label.clone();
         self.container.rm().await.map_err(|e| LaunchError::Start {
-            kind,
+            registry,
             message: format!("removing the container: {e}"),
         })
     }
@@ -112,20 +182,36 @@ pub async fn sweep_once() -> Result<&'static [String], DockerError> {
 }
 
 /// Starts `kind` from its local image (building it first if it is missing; never pulling), waits until
-/// `GET /v2/` answers 200, and returns it with its base URL.
+/// `GET /v2/` answers, and returns it with its base URL.
 pub async fn start_real_registry(kind: RealRegistryKind) -> Result<RealRegistry, LaunchError> {
     sweep_once().await?;
     images::ensure_image(kind).await?;
+    let mut registry = start_container(&kind.container_spec()).await?;
+    registry.kind = Some(kind);
+    Ok(registry)
+}
 
-    let port = kind.container_port();
-    let wait = match kind.ready_log() {
-        ReadyLog::Stdout(m) => WaitFor::message_on_stdout(m),
-        ReadyLog::Stderr(m) => WaitFor::message_on_stderr(m),
-    };
+/// Starts any registry image: labelled, published on loopback only, pulled only if missing and allowed, ready
+/// when its log line appeared and `GET /v2/` answers 200 or 401.
+pub async fn start_container(spec: &ContainerSpec) -> Result<RealRegistry, LaunchError> {
+    sweep_once().await?;
+    if spec.pull == PullPolicy::Never && !images::image_ref_exists(&spec.image_ref()).await? {
+        return Err(LaunchError::ImageMissing {
+            registry: spec.label.clone(),
+            image: spec.image_ref(),
+        });
+    }
+    let port = spec.port;
     let port_key = format!("{port}/tcp");
-    let request = GenericImage::new(kind.image_name(), kind.version())
-        .with_exposed_port(port.tcp())
-        .with_wait_for(wait)
+    let mut request =
+        GenericImage::new(spec.image.clone(), spec.tag.clone()).with_exposed_port(port.tcp());
+    if let Some((stream, message)) = &spec.wait_log {
+        request = request.with_wait_for(match stream {
+            LogStream::Stdout => WaitFor::message_on_stdout(message.clone()),
+            LogStream::Stderr => WaitFor::message_on_stderr(message.clone()),
+        });
+    }
+    let mut request = request
         .with_label(LABEL_TEST, "1")
         .with_label(LABEL_PID, std::process::id().to_string())
         .with_startup_timeout(STARTUP_TIMEOUT)
@@ -144,20 +230,27 @@ pub async fn start_real_registry(kind: RealRegistryKind) -> Result<RealRegistry,
                 .collect(),
             );
         });
+    for (k, v) in &spec.env {
+        request = request.with_env_var(k.clone(), v.clone());
+    }
+    if !spec.cmd.is_empty() {
+        request = request.with_cmd(spec.cmd.clone());
+    }
     let container = request.start().await.map_err(|e| LaunchError::Start {
-        kind,
+        registry: spec.label.clone(),
         message: e.to_string(),
     })?;
     let host_port = container
         .get_host_port_ipv4(port.tcp())
         .await
         .map_err(|e| LaunchError::Port {
-            kind,
+            registry: spec.label.clone(),
             port,
             message: e.to_string(),
         })?;
     let registry = RealRegistry {
-        kind,
+        label: spec.label.clone(),
+        kind: None,
         base_url: format!("http://127.0.0.1:{host_port}"),
         container,
     };
@@ -165,7 +258,8 @@ pub async fn start_real_registry(kind: RealRegistryKind) -> Result<RealRegistry,
     Ok(registry)
 }
 
-/// Polls `GET /v2/` until it answers 200 (the log line comes just before the listener accepts).
+/// Polls `GET /v2/` until it answers 200, or 401 for a registry that wants auth (the log line comes just before
+/// the listener accepts).
 async fn wait_until_ready(registry: &RealRegistry) -> Result<(), LaunchError> {
     let client = super::http::client();
     let url = format!("{}/v2/", registry.base_url);
@@ -173,13 +267,13 @@ async fn wait_until_ready(registry: &RealRegistry) -> Result<(), LaunchError> {
     let mut delay = Duration::from_millis(20);
     loop {
         let last = match client.get(&url).send().await {
-            Ok(r) if r.status().as_u16() == 200 => return Ok(()),
+            Ok(r) if matches!(r.status().as_u16(), 200 | 401) => return Ok(()),
             Ok(r) => format!("status {}", r.status()),
             Err(e) => e.to_string(),
         };
         if tokio::time::Instant::now() >= deadline {
             return Err(LaunchError::NotReady {
-                kind: registry.kind,
+                registry: registry.label.clone(),
                 base_url: registry.base_url.clone(),
                 secs: STARTUP_TIMEOUT.as_secs(),
                 last,

@@ -5,11 +5,15 @@
 //! - [`docker`]: is Docker there, the skip rule (`CI=true` turns a skip into a failure), the sweep of leftovers.
 //! - [`launcher`]: [`start_real_registry`] → [`RealRegistry`] (base URL; container removed on drop).
 //! - [`push`]: blobs, manifests with `subject`, the tag-schema fallback and cosign-style tags, with plain reqwest.
+//! - [`config`]: config files naming more registries: images (port, env, wait, pull policy) and live registries by
+//!   URL with credentials from the environment or the Docker config; [`auth`] answers their challenges.
 //! - [`spec_seed`]: a scenario's `[seed]` (the fake's `SeedSpec`) pushed into a real registry, ground truth in the
 //!   fake's `Seeded` type.
 //! - [`fidelity`]: the probe set, run against any base URL, and the comparison of two runs;
 //!   [`measure_fidelity`] runs it for a real registry and a fake at any base URL.
 
+pub mod auth;
+pub mod config;
 pub mod docker;
 pub mod fidelity;
 pub mod http;
@@ -18,12 +22,15 @@ pub mod launcher;
 pub mod push;
 pub mod spec_seed;
 
+pub use config::{ImageEntry, LiveEntry, LiveRegistry, RealRegistriesConfig};
 pub use docker::{DockerStatus, RunDecision, run_decision, sweep};
 pub use fidelity::{Difference, FidelityReport, ProbeObservation, compare, run_probes};
 pub use images::RealRegistryKind;
-pub use launcher::{LaunchError, RealRegistry, start_real_registry};
-pub use push::{PushClient, PushError, SeedPlan, Seeded, seed};
-pub use spec_seed::seed_spec;
+pub use launcher::{
+    ContainerSpec, LaunchError, PullPolicy, RealRegistry, start_container, start_real_registry,
+};
+pub use push::{PushClient, PushError, SeedPlan, Seeded, seed, seed_with};
+pub use spec_seed::{seed_spec, seed_spec_with};
 
 /// Failure of [`measure_fidelity`].
 #[derive(Debug, thiserror::Error)]

@@ -12,11 +12,12 @@
 use std::collections::BTreeMap;
 
 use reqwest::StatusCode;
-use reqwest::header::{CONTENT_TYPE, HeaderMap, LOCATION};
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, LOCATION, WWW_AUTHENTICATE};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sha2::{Digest as _, Sha256};
 
+use super::auth::{Authenticator, Credentials, parse_challenge};
 use super::http;
 
 /// `application/vnd.oci.image.manifest.v1+json`
@@ -62,6 +63,8 @@ pub enum PushError {
     NoLocation { step: &'static str, url: String },
     #[error("{step}: the registry returned a body that is not the expected JSON: {message}")]
     BadJson { step: &'static str, message: String },
+    #[error("{step}: authentication failed: {message}")]
+    Auth { step: &'static str, message: String },
     #[error("not supported by the real-registry seeder: {0}")]
     Unsupported(String),
 }
@@ -97,18 +100,73 @@ fn headers_vec(h: &HeaderMap) -> Vec<(String, String)> {
 }
 
 /// A tiny Distribution API push client bound to one registry base URL (`http://host:port`, no trailing slash).
+/// It answers `401` challenges (Basic, Bearer token; see [`super::auth`]), anonymously or with credentials.
 #[derive(Debug, Clone)]
 pub struct PushClient {
     base_url: String,
     http: reqwest::Client,
+    auth: Authenticator,
 }
 
 impl PushClient {
     pub fn new(base_url: &str) -> Self {
+        Self::with_credentials(base_url, None)
+    }
+
+    /// A client that answers auth challenges with `credentials` (or anonymously when `None`).
+    pub fn with_credentials(base_url: &str, credentials: Option<Credentials>) -> Self {
         Self {
             base_url: base_url.trim_end_matches('/').to_string(),
             http: http::client(),
+            auth: Authenticator::new(credentials),
         }
+    }
+
+    /// Sends the request `build` makes; on `401` answers the challenge for `repository:<repo>:pull,push` and
+    /// sends it once more. Any status is returned; transport and token failures are errors.
+    pub async fn send(
+        &self,
+        step: &'static str,
+        url: &str,
+        repo: &str,
+        build: impl Fn(&reqwest::Client) -> reqwest::RequestBuilder,
+    ) -> Result<reqwest::Response, PushError> {
+        let scope = format!("repository:{repo}:pull,push");
+        let mut req = build(&self.http);
+        if let Some(value) = self.auth.cached(&scope) {
+            req = req.header(AUTHORIZATION, value);
+        }
+        let resp = req
+            .send()
+            .await
+            .map_err(|e| Self::transport(step, url, e))?;
+        if resp.status() != StatusCode::UNAUTHORIZED {
+            return Ok(resp);
+        }
+        let Some(challenge) = resp
+            .headers()
+            .get(WWW_AUTHENTICATE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(parse_challenge)
+        else {
+            return Ok(resp);
+        };
+        let value = self
+            .auth
+            .authorize(&self.http, &challenge, &scope)
+            .await
+            .map_err(|e| PushError::Auth {
+                step,
+                message: e.to_string(),
+            })?;
+        let Some(value) = value else {
+            return Ok(resp);
+        };
+        build(&self.http)
+            .header(AUTHORIZATION, value)
+            .send()
+            .await
+            .map_err(|e| Self::transport(step, url, e))
     }
 
     pub fn base_url(&self) -> &str {
@@ -128,22 +186,17 @@ impl PushClient {
         let digest = sha256_digest(bytes);
         let head_url = format!("{}/v2/{repo}/blobs/{digest}", self.base_url);
         let head = self
-            .http
-            .head(&head_url)
-            .send()
-            .await
-            .map_err(|e| Self::transport("blob HEAD", &head_url, e))?;
+            .send("blob HEAD", &head_url, repo, |c| c.head(&head_url))
+            .await?;
         if head.status() == StatusCode::OK {
             return Ok(digest);
         }
         let start_url = format!("{}/v2/{repo}/blobs/uploads/", self.base_url);
         let start = self
-            .http
-            .post(&start_url)
-            .header("content-length", "0")
-            .send()
-            .await
-            .map_err(|e| Self::transport("upload start", &start_url, e))?;
+            .send("upload start", &start_url, repo, |c| {
+                c.post(&start_url).header("content-length", "0")
+            })
+            .await?;
         if start.status() != StatusCode::ACCEPTED {
             let status = start.status().as_u16();
             let body = start.text().await.unwrap_or_default();
@@ -176,13 +229,12 @@ impl PushClient {
         put_url.push_str("digest=");
         put_url.push_str(&digest);
         let put = self
-            .http
-            .put(&put_url)
-            .header(CONTENT_TYPE, "application/octet-stream")
-            .body(bytes.to_vec())
-            .send()
-            .await
-            .map_err(|e| Self::transport("upload finish", &put_url, e))?;
+            .send("upload finish", &put_url, repo, |c| {
+                c.put(&put_url)
+                    .header(CONTENT_TYPE, "application/octet-stream")
+                    .body(bytes.to_vec())
+            })
+            .await?;
         if put.status() != StatusCode::CREATED {
             let status = put.status().as_u16();
             let body = put.text().await.unwrap_or_default();
@@ -207,13 +259,12 @@ impl PushClient {
     ) -> Result<PutAnswer, PushError> {
         let url = format!("{}/v2/{repo}/manifests/{reference}", self.base_url);
         let resp = self
-            .http
-            .put(&url)
-            .header(CONTENT_TYPE, media_type)
-            .body(bytes.to_vec())
-            .send()
-            .await
-            .map_err(|e| Self::transport("manifest PUT", &url, e))?;
+            .send("manifest PUT", &url, repo, |c| {
+                c.put(&url)
+                    .header(CONTENT_TYPE, media_type)
+                    .body(bytes.to_vec())
+            })
+            .await?;
         let status = resp.status().as_u16();
         let headers = headers_vec(resp.headers());
         let body = resp.text().await.unwrap_or_default();
@@ -254,12 +305,10 @@ impl PushClient {
     ) -> Result<Option<Vec<u8>>, PushError> {
         let url = format!("{}/v2/{repo}/manifests/{reference}", self.base_url);
         let resp = self
-            .http
-            .get(&url)
-            .header("accept", MANIFEST_ACCEPT)
-            .send()
-            .await
-            .map_err(|e| Self::transport("manifest GET", &url, e))?;
+            .send("manifest GET", &url, repo, |c| {
+                c.get(&url).header("accept", MANIFEST_ACCEPT)
+            })
+            .await?;
         match resp.status().as_u16() {
             200 => Ok(Some(
                 resp.bytes()
@@ -700,12 +749,16 @@ pub async fn push_referrer(
 
 /// Seeds `plan` into the registry at `base_url` through its push API and returns the ground truth.
 pub async fn seed(base_url: &str, plan: &SeedPlan) -> Result<Seeded, PushError> {
-    let client = PushClient::new(base_url);
+    seed_with(&PushClient::new(base_url), plan).await
+}
+
+/// [`seed`] through a given client (e.g. one with credentials for a live registry).
+pub async fn seed_with(client: &PushClient, plan: &SeedPlan) -> Result<Seeded, PushError> {
     let mut seeded = Seeded::default();
     for subject_plan in &plan.subjects {
         seeded
             .subjects
-            .push(seed_subject(&client, subject_plan).await?);
+            .push(seed_subject(client, subject_plan).await?);
     }
     Ok(seeded)
 }

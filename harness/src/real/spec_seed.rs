@@ -8,7 +8,9 @@
 use fake_registry::seed::{DigestAlgorithm, SubjectKind as FakeKind, demo_subject};
 use fake_registry::{SeedSpec, Storage as FakeStorage, SubjectSpec};
 
-use super::push::{self, PushError, ReferrerPlan, SeedPlan, Storage, SubjectKind, SubjectPlan};
+use super::push::{
+    self, PushClient, PushError, ReferrerPlan, SeedPlan, Storage, SubjectKind, SubjectPlan,
+};
 
 /// Converts a fake-registry seed spec into the push plan (`sha512` subjects are not supported: the push client
 /// computes sha256 digests only).
@@ -70,8 +72,16 @@ pub async fn seed_spec(
     base_url: &str,
     spec: &SeedSpec,
 ) -> Result<fake_registry::Seeded, PushError> {
+    seed_spec_with(&PushClient::new(base_url), spec).await
+}
+
+/// [`seed_spec`] through a given client (e.g. [`super::LiveRegistry::push_client`]).
+pub async fn seed_spec_with(
+    client: &PushClient,
+    spec: &SeedSpec,
+) -> Result<fake_registry::Seeded, PushError> {
     let plan = plan_from_spec(spec)?;
-    let seeded = push::seed(base_url, &plan).await?;
+    let seeded = push::seed_with(client, &plan).await?;
     Ok(fake_registry::Seeded {
         subjects: seeded
             .subjects
