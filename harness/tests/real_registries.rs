@@ -6,8 +6,7 @@
 use harness::real::fidelity::{self, PROBE_IDS};
 use harness::real::push::{SeedPlan, Storage};
 use harness::real::{
-    RealRegistryKind, RunDecision, docker, measure_fidelity, run_decision, seed, seed_spec,
-    start_real_registry,
+    RealRegistryKind, RunDecision, docker, run_decision, seed, seed_spec, start_real_registry,
 };
 use serde_json::Value;
 
@@ -228,21 +227,19 @@ async fn ferro_fidelity_probes_agree_with_themselves() {
 /// Runs the probe set against the real container and against a fresh fake with the profile that claims to emulate
 /// it, prints the report (figure + every difference), keeps it as JSON under the test tmp dir, and returns it.
 async fn real_vs_fake(kind: RealRegistryKind) -> fidelity::FidelityReport {
-    let profile = fake_registry::Profile::by_name(kind.fake_profile()).expect("profile exists");
-    let fake = fake_registry::FakeRegistry::builder()
-        .profile(profile)
-        .start()
-        .expect("fake starts");
-    let label = format!("fake {}", kind.fake_profile());
-    let report = measure_fidelity(kind, &label, &fake.base_url())
+    let report = harness::real::fidelity_for_kind(kind)
         .await
         .expect("fidelity");
-    eprintln!("{}", report.to_markdown());
+    eprintln!(
+        "{}",
+        harness::real::fidelity_markdown(std::slice::from_ref(&report))
+    );
     let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
         .join(format!("fidelity-{}.json", kind.name()));
     std::fs::write(&out, serde_json::to_vec_pretty(&report).expect("json")).expect("write report");
     eprintln!("report written to {}", out.display());
     assert_eq!(report.probes, PROBE_IDS.len());
+    assert_eq!(report.candidate, format!("fake {}", kind.fake_profile()));
     report
 }
 

@@ -32,13 +32,56 @@ pub use launcher::{
 pub use push::{PushClient, PushError, SeedPlan, Seeded, seed, seed_with};
 pub use spec_seed::{seed_spec, seed_spec_with};
 
-/// Failure of [`measure_fidelity`].
+/// Failure of [`measure_fidelity`] / [`fidelity_for_kind`].
 #[derive(Debug, thiserror::Error)]
 pub enum FidelityError {
     #[error(transparent)]
     Launch(#[from] LaunchError),
     #[error(transparent)]
     Probe(#[from] fidelity::ProbeError),
+    #[error("fake profile `{0}` does not exist")]
+    NoProfile(String),
+    #[error("starting the fake registry failed: {0}")]
+    Fake(String),
+}
+
+/// Measures the fidelity of the fake profile that claims to emulate `kind` ([`RealRegistryKind::fake_profile`]):
+/// a fresh fake with that profile and a fresh container answer the probe set; the report's candidate is labelled
+/// `fake <profile>`.
+pub async fn fidelity_for_kind(kind: RealRegistryKind) -> Result<FidelityReport, FidelityError> {
+    let name = kind.fake_profile();
+    let profile = fake_registry::Profile::by_name(name)
+        .ok_or_else(|| FidelityError::NoProfile(name.to_string()))?;
+    let fake = fake_registry::FakeRegistry::builder()
+        .profile(profile)
+        .start()
+        .map_err(|e| FidelityError::Fake(e.to_string()))?;
+    measure_fidelity(kind, &format!("fake {name}"), &fake.base_url()).await
+}
+
+/// The matrix document's fidelity section: per profile the figure, then every difference.
+pub fn fidelity_markdown(reports: &[FidelityReport]) -> String {
+    let mut out = String::from(
+        "| fake profile | real registry | probes matching | aspects matching |\n|---|---|---|---|\n",
+    );
+    for r in reports {
+        out.push_str(&format!(
+            "| {} | {} | {}/{} ({:.0}%) | {}/{} ({:.0}%) |\n",
+            r.candidate,
+            r.reference,
+            r.matching_probes,
+            r.probes,
+            r.figure() * 100.0,
+            r.matching_aspects,
+            r.aspects,
+            r.aspect_figure() * 100.0
+        ));
+    }
+    for r in reports {
+        out.push('\n');
+        out.push_str(&r.to_markdown());
+    }
+    out
 }
 
 /// Starts `kind` in a container, runs the probe set against it and against `candidate_url` (normally a fresh fake
