@@ -325,7 +325,7 @@ async fn sweep_removes_leftovers_of_dead_runs_only() {
         .await
         .expect("image");
     let docker_api = docker_client_instance().await.expect("client");
-    // Above the kernel's largest pid_max (2^22), so no live process has it.
+    // Above the kernel's largest pid_max (2^22), so no process has it.
     let dead_pid = "4194305".to_string();
     let create = |pid: String| {
         let docker_api = docker_api.clone();

@@ -16,6 +16,8 @@ use testcontainers::core::client::docker_client_instance;
 pub const LABEL_TEST: &str = "io.oci-referrers-compat.test";
 /// Label naming the process id that started the container, so a sweep spares containers of live runs.
 pub const LABEL_PID: &str = "io.oci-referrers-compat.pid";
+/// Label with that process's start time (from `/proc/<pid>/stat`), so a reused pid is not taken for the owner.
+pub const LABEL_PID_START: &str = "io.oci-referrers-compat.pid-start";
 
 /// How long the Docker ping may take before Docker counts as absent.
 const PING_TIMEOUT: Duration = Duration::from_secs(10);
@@ -98,13 +100,36 @@ pub async fn run_decision() -> RunDecision {
     decide(&docker_status().await, ci_from_env())
 }
 
-/// Is a process with this id alive on this machine? (Linux `/proc`; elsewhere every pid counts as alive, so the
-/// sweep only removes containers without a pid label.)
-fn pid_alive(pid: u32) -> bool {
-    if cfg!(target_os = "linux") {
-        std::path::Path::new(&format!("/proc/{pid}")).exists()
-    } else {
-        true
+/// `(state, starttime)` of a process from `/proc/<pid>/stat` (Linux), `None` when there is no such process.
+/// `starttime` (field 22, clock ticks since boot) tells a process from a later one that reused its pid.
+fn proc_stat(pid: u32) -> Option<(String, String)> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name (field 2) is in parentheses and may hold spaces: fields 3.. follow the last ')'.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    Some((fields.first()?.to_string(), fields.get(19)?.to_string()))
+}
+
+/// This process's start time token for [`LABEL_PID_START`] (empty where `/proc` is not there).
+pub fn own_start_token() -> String {
+    proc_stat(std::process::id())
+        .map(|(_, start)| start)
+        .unwrap_or_default()
+}
+
+/// Is the process that started a container still running? Dead, a zombie, or a different process that reused
+/// the pid (start time differs from the label) all count as gone. Where `/proc` is missing (not Linux), every
+/// owner counts as alive, so the sweep only removes containers without an owner label.
+fn owner_alive(pid: u32, start_token: Option<&str>) -> bool {
+    if !cfg!(target_os = "linux") {
+        return true;
+    }
+    match proc_stat(pid) {
+        None => false,
+        Some((state, start)) => {
+            !matches!(state.as_str(), "Z" | "X" | "x")
+                && start_token.is_none_or(|t| t.is_empty() || t == start)
+        }
     }
 }
 
@@ -128,13 +153,15 @@ pub async fn sweep() -> Result<Vec<String>, DockerError> {
     let mut removed = Vec::new();
     for summary in listed {
         let Some(id) = summary.id else { continue };
-        let owner = summary
-            .labels
-            .as_ref()
+        let labels = summary.labels.as_ref();
+        let owner = labels
             .and_then(|l| l.get(LABEL_PID))
             .and_then(|p| p.parse::<u32>().ok());
+        let start = labels
+            .and_then(|l| l.get(LABEL_PID_START))
+            .map(String::as_str);
         let stale = match owner {
-            Some(pid) => pid != me && !pid_alive(pid),
+            Some(pid) => pid != me && !owner_alive(pid, start),
             None => true,
         };
         if !stale {
@@ -197,7 +224,14 @@ mod tests {
     }
 
     #[test]
-    fn own_pid_is_alive() {
-        assert!(pid_alive(std::process::id()));
+    fn own_process_is_alive_and_a_reused_pid_is_not() {
+        let me = std::process::id();
+        let token = own_start_token();
+        assert!(!token.is_empty());
+        assert!(owner_alive(me, Some(&token)));
+        assert!(owner_alive(me, None));
+        assert!(!owner_alive(me, Some("not-my-start-time")));
+        // Above the kernel's largest pid_max (2^22).
+        assert!(!owner_alive(4_194_305, None));
     }
 }

@@ -13,7 +13,7 @@ use testcontainers::runners::AsyncRunner;
 use testcontainers::{ContainerAsync, GenericImage, ImageExt};
 use tokio::sync::OnceCell;
 
-use super::docker::{self, DockerError, LABEL_PID, LABEL_TEST};
+use super::docker::{self, DockerError, LABEL_PID, LABEL_PID_START, LABEL_TEST};
 use super::images::{self, ImageError, ReadyLog, RealRegistryKind};
 
 /// How long a registry may take from container start to answering `GET /v2/`.
@@ -214,6 +214,7 @@ pub async fn start_container(spec: &ContainerSpec) -> Result<RealRegistry, Launc
     let mut request = request
         .with_label(LABEL_TEST, "1")
         .with_label(LABEL_PID, std::process::id().to_string())
+        .with_label(LABEL_PID_START, docker::own_start_token())
         .with_startup_timeout(STARTUP_TIMEOUT)
         // Publish on loopback only, on a free port Docker picks.
         .with_host_config_modifier(move |host| {
