@@ -35,7 +35,7 @@ pub(super) async fn run(
     }
 }
 
-/// The tag-schema index; returns how many referrers it added.
+/// The tag-schema index; returns how many referrers it found (duplicates included).
 async fn tag_schema(d: &Discoverer, op: &Op, repo: &str, subject: &Digest, acc: &mut Acc) -> usize {
     let client = &d.inner.client;
     let tag = tag_schema_name(&subject.to_string());
@@ -103,20 +103,21 @@ async fn tag_schema(d: &Discoverer, op: &Op, repo: &str, subject: &Digest, acc: 
             ),
         );
     }
-    let mut added = 0;
+    let mut found = 0;
     for desc in index.descriptors {
         if desc.digest == subject.to_string() {
             acc.note("tag-schema index lists the subject itself; skipped".into());
             continue;
         }
-        if wanted(d, desc.artifact_type.as_deref()) && acc.add(desc, "tag-schema") {
-            added += 1;
+        if wanted(d, desc.artifact_type.as_deref()) {
+            acc.add(desc, "tag-schema");
+            found += 1;
         }
     }
-    added
+    found
 }
 
-/// Cosign tags through paged `tags/list`; returns how many referrers they added.
+/// Cosign tags through paged `tags/list`; returns how many referrers they found (duplicates included).
 async fn cosign_tags(
     d: &Discoverer,
     op: &Op,
@@ -213,7 +214,7 @@ async fn cosign_tags(
         pages += 1;
         url = next;
     }
-    let mut added = 0;
+    let mut found = 0;
     for tag in matches {
         let u = client.v2_url(&format!("{repo}/manifests/{tag}"));
         let resp = match client
@@ -257,9 +258,10 @@ async fn cosign_tags(
             artifact_type: derive_artifact_type(&m),
             annotations: manifest_annotations(&m),
         };
-        if wanted(d, desc.artifact_type.as_deref()) && acc.add(desc, "cosign-tags") {
-            added += 1;
+        if wanted(d, desc.artifact_type.as_deref()) {
+            acc.add(desc, "cosign-tags");
+            found += 1;
         }
     }
-    added
+    found
 }

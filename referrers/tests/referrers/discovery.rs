@@ -834,3 +834,28 @@ async fn discover_many_bounds_concurrency() {
         "at most max_concurrent subjects at once, and the bound is used"
     );
 }
+
+#[tokio::test]
+async fn cosign_tags_that_duplicate_the_tag_schema_still_count_as_found() {
+    let (mut repo, subject, descs) = fallback_fixture();
+    let prefix = tag_schema_name(&subject);
+    repo.tag(
+        &format!("{prefix}.sig"),
+        descs[0]["digest"].as_str().unwrap(),
+    );
+    repo.tag(
+        &format!("{prefix}.sbom"),
+        descs[1]["digest"].as_str().unwrap(),
+    );
+    let s = serve(repo, |_| Response::not_found()).await;
+    let r = disc(&s, opts()).0.discover(&Subject::tag(REPO, "v1")).await;
+    assert!(r.complete);
+    assert_eq!(r.method, Method::TagSchemaAndCosignTags);
+    assert_eq!(r.referrers.len(), 2);
+    assert!(
+        r.referrers
+            .iter()
+            .all(|x| x.source == "tag-schema+cosign-tags"),
+        "{r:#?}"
+    );
+}
