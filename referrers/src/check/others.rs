@@ -59,9 +59,8 @@ fn transport(
     during: &str,
 ) -> CheckResult {
     let msg = match e {
-        HttpError::Tls { .. } => format!("TLS failure while {during}: {e}"),
         HttpError::BudgetExceeded { .. } => format!("time budget exceeded while {during}"),
-        _ => format!("{} while {during}: {e}", e.kind()),
+        _ => format!("{e} (while {during})"),
     };
     result(
         id,

@@ -288,7 +288,7 @@ fn transport_fail(
     ctx.extra.insert("error_kind".into(), json!(e.kind()));
     let msg = match e {
         HttpError::BudgetExceeded { .. } => format!("time budget exceeded while {during}"),
-        _ => format!("{} while {during}: {e}", e.kind()),
+        _ => format!("{e} (while {during})"),
     };
     ctx.finish(Status::Fail, msg, remediation::connection(base, host))
 }
