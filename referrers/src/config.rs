@@ -82,6 +82,10 @@ impl RegistryConfig {
                     .into(),
             });
         }
+        // Docker Hub's registry API lives on registry-1.docker.io (what `docker.io/...` references mean).
+        if matches!(u.host_str(), Some("docker.io" | "index.docker.io")) {
+            let _ = u.set_host(Some("registry-1.docker.io"));
+        }
         u.set_path("/");
         u.set_query(None);
         u.set_fragment(None);

@@ -142,7 +142,13 @@ pub async fn lookup_docker_config_in(
         .and_then(Value::as_str)
         .filter(|s| !s.is_empty())
     {
-        return run_helper(store, host, budget, helper_dir).await;
+        // Docker stores Docker Hub credentials under its legacy index address.
+        let server = if DOCKER_HUB.contains(&host.to_ascii_lowercase().as_str()) {
+            "https://index.docker.io/v1/"
+        } else {
+            host
+        };
+        return run_helper(store, server, budget, helper_dir).await;
     }
     Ok(None)
 }
