@@ -160,12 +160,19 @@ pub(crate) fn api_version(exchanges: &[Exchange]) -> Option<String> {
     })
 }
 
-/// The four checks, referrers first.
+/// The four checks, referrers first, sharing one time budget (`cfg.registry.timeout` is the whole budget: each
+/// check gets what the previous ones left).
 pub async fn all_checks(cfg: &CheckConfig, metrics: &Metrics) -> Vec<CheckResult> {
+    let started = std::time::Instant::now();
+    let left = |cfg: &CheckConfig| {
+        let mut c = cfg.clone();
+        c.registry.timeout = cfg.registry.timeout.saturating_sub(started.elapsed());
+        c
+    };
     vec![
-        referrers_check(cfg, metrics).await,
-        registry_check(cfg, metrics).await,
-        pull_check(cfg, metrics).await,
-        capabilities_check(cfg, metrics).await,
+        referrers_check(&left(cfg), metrics).await,
+        registry_check(&left(cfg), metrics).await,
+        pull_check(&left(cfg), metrics).await,
+        capabilities_check(&left(cfg), metrics).await,
     ]
 }

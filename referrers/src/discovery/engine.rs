@@ -492,6 +492,17 @@ async fn collect_api(
     }
 }
 
+/// The result for a subject that never started because the batch budget ran out.
+pub(super) fn not_started(d: &Discoverer, subject: &Subject) -> DiscoveryResult {
+    let op = Op::new(std::time::Duration::ZERO);
+    let mut acc = Acc::default();
+    acc.err(
+        "timeout",
+        "the batch time budget ran out before this subject started".into(),
+    );
+    finish(d, &op, subject, String::new(), Method::None, acc)
+}
+
 fn finish(
     d: &Discoverer,
     op: &Op,
@@ -521,8 +532,12 @@ fn finish(
     }
 }
 
-pub(super) async fn discover(d: &Discoverer, subject: &Subject) -> DiscoveryResult {
-    let op = Op::new(d.inner.opts.timeout);
+pub(super) async fn discover(
+    d: &Discoverer,
+    subject: &Subject,
+    budget: std::time::Duration,
+) -> DiscoveryResult {
+    let op = Op::new(budget);
     let mut acc = Acc::default();
     let Some((digest, mut st)) = resolve_subject(d, &op, subject, &mut acc).await else {
         return finish(d, &op, subject, String::new(), Method::None, acc);

@@ -33,6 +33,9 @@ pub struct DiscoveryOptions {
     pub max_pages: usize,
     /// Descriptors read at most per subject (default 10 000).
     pub max_descriptors: usize,
+    /// Whole budget of one `discover_many` call (the CLI's `--timeout-seconds`); `None` = only the per-subject
+    /// budget. Subjects not started when it runs out get a `timeout` error; running ones get what is left.
+    pub batch_timeout: Option<Duration>,
 }
 
 impl Default for DiscoveryOptions {
@@ -45,6 +48,7 @@ impl Default for DiscoveryOptions {
             capability_ttl: Duration::from_secs(300),
             max_pages: 100,
             max_descriptors: 10_000,
+            batch_timeout: None,
         }
     }
 }
@@ -298,7 +302,7 @@ impl Discoverer {
 
     /// Discover the referrers of one subject.
     pub async fn discover(&self, subject: &Subject) -> DiscoveryResult {
-        engine::discover(self, subject).await
+        engine::discover(self, subject, self.inner.opts.timeout).await
     }
 
     /// Learn (or return the cached) capability of the subject's repository without listing referrers.
@@ -314,13 +318,25 @@ impl Discoverer {
         let sem = Arc::new(tokio::sync::Semaphore::new(
             self.inner.opts.max_concurrent.max(1),
         ));
+        let deadline = self.inner.opts.batch_timeout.map(|b| Instant::now() + b);
         let mut set = tokio::task::JoinSet::new();
         for (i, s) in subjects.iter().cloned().enumerate() {
             let me = self.clone();
             let sem = sem.clone();
             set.spawn(async move {
                 let _permit = sem.acquire_owned().await;
-                (i, me.discover(&s).await)
+                let budget = match deadline {
+                    Some(dl) => me
+                        .inner
+                        .opts
+                        .timeout
+                        .min(dl.saturating_duration_since(Instant::now())),
+                    None => me.inner.opts.timeout,
+                };
+                if budget.is_zero() {
+                    return (i, engine::not_started(&me, &s));
+                }
+                (i, engine::discover(&me, &s, budget).await)
             });
         }
         let mut out: Vec<Option<DiscoveryResult>> = vec![None; subjects.len()];

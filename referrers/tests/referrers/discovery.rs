@@ -952,3 +952,31 @@ mod ground_truth {
         }
     }
 }
+
+#[tokio::test]
+async fn batch_budget_bounds_discover_many() {
+    let (mut repo, _, descs) = fixture();
+    let mut subjects = Vec::new();
+    for i in 0..6 {
+        repo.image(&format!("s{i}"), &format!("seed{i}"));
+        subjects.push(Subject::tag(REPO, &format!("s{i}")));
+    }
+    let s = serve(repo, move |_| {
+        Response::index(&descs).delay(Duration::from_millis(150))
+    })
+    .await;
+    let (d, _) = disc(
+        &s,
+        DiscoveryOptions {
+            max_concurrent: 1,
+            batch_timeout: Some(Duration::from_millis(600)),
+            ..opts()
+        },
+    );
+    let results = d.discover_many(&subjects).await;
+    assert_eq!(results.len(), 6);
+    assert!(results[0].complete, "{:#?}", results[0]);
+    let last = &results[5];
+    assert!(!last.complete);
+    assert_eq!(kinds(last), vec!["timeout"]);
+}
