@@ -235,6 +235,7 @@ impl Builder {
             started: Instant::now(),
             other_base: format!("{scheme}://{other_addr}"),
             pulls: AtomicU64::new(0),
+            in_flight: Default::default(),
         });
         let mut seeded = Seeded::default();
         for spec in &self.seeds {
@@ -332,9 +333,15 @@ impl FakeRegistry {
     pub fn request_log(&self) -> Vec<LoggedRequest> {
         self.state.lock_log().clone()
     }
-    /// Forget the request log.
+    /// The most requests the fake has handled at once (both listeners) since start or [`Self::clear_log`].
+    /// A stalled body is counted only while its handler runs, not while the stall lasts.
+    pub fn peak_in_flight(&self) -> usize {
+        self.state.in_flight.peak()
+    }
+    /// Forget the request log (and the in-flight peak).
     pub fn clear_log(&self) {
         self.state.lock_log().clear();
+        self.state.in_flight.reset_peak();
     }
     /// Ground truth of what the builder's seeds put in the store.
     pub fn seeded(&self) -> &Seeded {
@@ -540,6 +547,7 @@ async fn serve(
     listener_host: String,
 ) -> Result<Response<ResBody>, std::io::Error> {
     let elapsed_ms = state.started.elapsed().as_millis() as u64;
+    let _in_flight = state.in_flight.enter();
     let (parts, body) = req.into_parts();
     let path = parts.uri.path().to_string();
     let raw_query = parts.uri.query().map(str::to_string);

@@ -29,6 +29,44 @@ pub(crate) struct State {
     pub other_base: String,
     /// Docker Hub pull counter (manifest GETs).
     pub pulls: AtomicU64,
+    /// Requests being handled right now (both listeners), and the most ever handled at once.
+    pub in_flight: InFlight,
+}
+
+/// Counts requests in flight and remembers the peak, so tests can check a client's concurrency bound.
+#[derive(Debug, Default)]
+pub(crate) struct InFlight {
+    now: std::sync::atomic::AtomicUsize,
+    peak: std::sync::atomic::AtomicUsize,
+}
+
+impl InFlight {
+    /// Marks one request in flight until the returned guard drops.
+    pub fn enter(&self) -> InFlightGuard<'_> {
+        let n = self.now.fetch_add(1, Ordering::SeqCst) + 1;
+        self.peak.fetch_max(n, Ordering::SeqCst);
+        InFlightGuard(self)
+    }
+
+    /// The most requests ever in flight at once.
+    pub fn peak(&self) -> usize {
+        self.peak.load(Ordering::SeqCst)
+    }
+
+    /// Forgets the peak (keeps the current count).
+    pub fn reset_peak(&self) {
+        self.peak
+            .store(self.now.load(Ordering::SeqCst), Ordering::SeqCst);
+    }
+}
+
+/// Leaves the in-flight count when dropped.
+pub(crate) struct InFlightGuard<'a>(&'a InFlight);
+
+impl Drop for InFlightGuard<'_> {
+    fn drop(&mut self) {
+        self.0.now.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 impl State {

@@ -1,0 +1,217 @@
+//! Facts read off the wire (the fake registry's request log), independent of what the code under test says.
+//!
+//! The matrix's behavioural columns come from here, not from the profiles' declarations.
+
+use fake_registry::{FakeRegistry, LoggedRequest, Profile};
+use serde::{Deserialize, Serialize};
+
+/// Response headers recorded with each exchange.
+pub const KEY_HEADERS: &[&str] = &[
+    "content-type",
+    "docker-content-digest",
+    "docker-distribution-api-version",
+    "oci-filters-applied",
+    "oci-subject",
+    "link",
+    "location",
+    "www-authenticate",
+    "retry-after",
+    "ratelimit-limit",
+    "ratelimit-remaining",
+    "docker-ratelimit-source",
+    "x-total-count",
+];
+
+/// What the wire showed about the registry's referrers behaviour in one cell.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Wire {
+    /// Status of the first referrers request the registry answered (after any fault), with its Content-Type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referrers_status: Option<u16>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referrers_content_type: Option<String>,
+    /// Some referrers answer carried `OCI-Filters-Applied: artifactType` (None: no filtered request was made).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_filtered: Option<bool>,
+    /// Some referrers answer carried a `Link` header (None: no referrers answer was seen).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paged: Option<bool>,
+    /// How the first 429 (or rate-limit 403) looked: status and the rate-limit headers present.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_limit: Option<String>,
+    /// The auth challenge seen: scheme, and where the token realm lives.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth: Option<String>,
+    /// `Docker-Distribution-API-Version` seen on `/v2/`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_version: Option<String>,
+}
+
+fn header<'a>(r: &'a LoggedRequest, name: &str) -> Option<&'a str> {
+    r.response_headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+/// `registry` or `other-host`: which listener a logged host is.
+pub fn host_role(fake: &FakeRegistry, host: &str) -> &'static str {
+    if host.starts_with("127.0.0.2") || !fake.base_url().ends_with(host) {
+        "other-host"
+    } else {
+        "registry"
+    }
+}
+
+/// Whether a path on the other host is the profile's token realm (credentials may go there: the challenge names it).
+pub fn is_token_realm(profile: &Profile, path: &str) -> bool {
+    match profile.behaviour().auth.scheme {
+        fake_registry::profile::Scheme::Bearer {
+            realm_path,
+            realm_host: fake_registry::profile::RealmHost::Other,
+            ..
+        } => path.split('?').next() == Some(realm_path),
+        _ => false,
+    }
+}
+
+/// A referrers answer that is the API's (200, or the non-conformant 404 whose body is an index).
+fn is_api_answer(r: &LoggedRequest) -> bool {
+    r.status == 200 || (r.status == 404 && r.response_body_prefix.contains("\"manifests\""))
+}
+
+fn is_referrers(r: &LoggedRequest) -> bool {
+    r.path.contains("/referrers/")
+}
+
+impl Wire {
+    /// Reads the wire facts off a request log.
+    pub fn from_log(fake: &FakeRegistry, log: &[LoggedRequest]) -> Wire {
+        let mut w = Wire::default();
+        let answered = |r: &&LoggedRequest| r.status != 401 && r.fault.is_none();
+        if let Some(r) = log
+            .iter()
+            .filter(|r| is_referrers(r) && host_role(fake, &r.host) == "registry")
+            .find(answered)
+        {
+            w.referrers_status = Some(r.status);
+            w.referrers_content_type = header(r, "content-type").map(str::to_string);
+        }
+        let refs: Vec<&LoggedRequest> = log
+            .iter()
+            .filter(|r| is_referrers(r) && is_api_answer(r))
+            .collect();
+        if !refs.is_empty() {
+            w.paged = Some(refs.iter().any(|r| header(r, "link").is_some()));
+        }
+        let filtered: Vec<&&LoggedRequest> = refs
+            .iter()
+            .filter(|r| r.path.contains("artifactType="))
+            .collect();
+        if !filtered.is_empty() {
+            w.server_filtered = Some(filtered.iter().any(|r| {
+                header(r, "oci-filters-applied").is_some_and(|v| {
+                    v.split(',')
+                        .any(|x| x.trim().eq_ignore_ascii_case("artifactType"))
+                })
+            }));
+        }
+        if let Some(r) = log.iter().find(|r| {
+            r.status == 429
+                || (r.status == 403 && r.response_body_prefix.contains("secondary rate limit"))
+        }) {
+            let mut parts = vec![r.status.to_string()];
+            for h in [
+                "retry-after",
+                "ratelimit-limit",
+                "ratelimit-remaining",
+                "docker-ratelimit-source",
+            ] {
+                if header(r, h).is_some() {
+                    parts.push(h.to_string());
+                }
+            }
+            let body = r.response_body_prefix.trim();
+            let kind = if body.contains("TOOMANYREQUESTS") {
+                "TOOMANYREQUESTS JSON"
+            } else if body.starts_with("toomanyrequests") {
+                "text body"
+            } else if body.starts_with('{') {
+                "JSON body"
+            } else {
+                "other body"
+            };
+            parts.push(kind.to_string());
+            w.rate_limit = Some(parts.join(" + "));
+        }
+        if let Some(r) = log.iter().find(|r| r.status == 401)
+            && let Some(ch) = header(r, "www-authenticate")
+        {
+            let scheme = ch.split_whitespace().next().unwrap_or("").to_string();
+            let realm_host = ch
+                .split("realm=\"")
+                .nth(1)
+                .and_then(|s| s.split('"').next())
+                .and_then(|u| u.split("://").nth(1))
+                .and_then(|u| u.split('/').next())
+                .unwrap_or("");
+            let place = if realm_host.is_empty() {
+                String::new()
+            } else if host_role(fake, realm_host) == "other-host" {
+                ", realm on another host".to_string()
+            } else {
+                ", realm on the registry".to_string()
+            };
+            w.auth = Some(format!("{scheme}{place}"));
+        }
+        if let Some(r) = log.iter().find(|r| r.path == "/v2/" || r.path == "/v2") {
+            w.api_version = header(r, "docker-distribution-api-version").map(str::to_string);
+        }
+        w
+    }
+}
+
+/// Sums every sample of a counter in Prometheus text format.
+pub fn metric_sum(text: &str, name: &str) -> u64 {
+    text.lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter(|l| {
+            l.strip_prefix(name)
+                .is_some_and(|rest| rest.starts_with('{') || rest.starts_with(' '))
+        })
+        .filter_map(|l| l.rsplit(' ').next())
+        .filter_map(|v| v.parse::<f64>().ok())
+        .map(|v| v as u64)
+        .sum()
+}
+
+/// Checks that every request repeated after a 429 carrying a numeric `Retry-After` waited at least that long.
+pub fn retry_after_honoured(log: &[LoggedRequest]) -> Result<(), String> {
+    let mut seen = 0;
+    for (i, r) in log.iter().enumerate() {
+        if r.status != 429 {
+            continue;
+        }
+        let Some(secs) = header(r, "retry-after").and_then(|v| v.trim().parse::<u64>().ok()) else {
+            continue;
+        };
+        seen += 1;
+        let path = r.path.split('?').next().unwrap_or("");
+        if let Some(next) = log[i + 1..]
+            .iter()
+            .find(|n| n.method == r.method && n.path.split('?').next() == Some(path))
+        {
+            let gap = next.elapsed_ms.saturating_sub(r.elapsed_ms);
+            if gap + 5 < secs * 1000 {
+                return Err(format!(
+                    "Retry-After: {secs} not honoured: {} {} repeated after {gap} ms",
+                    r.method, r.path
+                ));
+            }
+        }
+    }
+    if seen == 0 {
+        return Err("no 429 with a numeric Retry-After was seen, so nothing was proved".into());
+    }
+    Ok(())
+}

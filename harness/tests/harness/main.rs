@@ -1,0 +1,5 @@
+//! Tests of the harness itself: scenario validation, the results model, renderers, drift, and the CLI contract.
+
+mod cli_contract;
+mod results;
+mod scenario_files;
