@@ -318,7 +318,11 @@ impl Discoverer {
         let sem = Arc::new(tokio::sync::Semaphore::new(
             self.inner.opts.max_concurrent.max(1),
         ));
-        let deadline = self.inner.opts.batch_timeout.map(|b| Instant::now() + b);
+        let deadline = self
+            .inner
+            .opts
+            .batch_timeout
+            .map(crate::http::deadline_after);
         let mut set = tokio::task::JoinSet::new();
         for (i, s) in subjects.iter().cloned().enumerate() {
             let me = self.clone();

@@ -19,6 +19,13 @@ use crate::spec::retry_after::{parse_retry_after, retry_after_from_body};
 
 const MAX_LOGGED_EXCHANGES: usize = 20_000;
 
+/// `now + budget`, saturating at about ten years (a huge `--timeout-seconds` must not overflow).
+pub fn deadline_after(budget: Duration) -> Instant {
+    let now = Instant::now();
+    now.checked_add(budget.min(Duration::from_secs(10 * 365 * 86_400)))
+        .unwrap_or(now)
+}
+
 /// One operation's budget and request counter (one check, one subject's discovery).
 #[derive(Debug)]
 pub struct Op {
@@ -33,7 +40,7 @@ impl Op {
         let started = Instant::now();
         Op {
             started,
-            deadline: started + budget,
+            deadline: deadline_after(budget),
             requests: AtomicU32::new(0),
         }
     }
@@ -731,10 +738,13 @@ impl HttpClient {
             }
             Ok(buf.freeze())
         };
-        let result = match tokio::time::timeout(remaining + Duration::from_millis(50), work).await {
-            Ok(r) => r,
-            Err(_) => Err(HttpError::BudgetExceeded { url: red.clone() }),
-        };
+        let result =
+            match tokio::time::timeout(remaining.saturating_add(Duration::from_millis(50)), work)
+                .await
+            {
+                Ok(r) => r,
+                Err(_) => Err(HttpError::BudgetExceeded { url: red.clone() }),
+            };
         let ex = Exchange {
             method: method.to_string(),
             url: red.clone(),

@@ -8,7 +8,7 @@ mod error;
 mod exchange;
 
 pub use auth::{Challenge, parse_challenges};
-pub use client::{HttpClient, Op, Req, Resp};
+pub use client::{HttpClient, Op, Req, Resp, deadline_after};
 pub use docker_config::{ResolvedCredentials, lookup_docker_config, lookup_docker_config_in};
 pub use error::{ClientBuildError, HttpError};
 pub use exchange::{Exchange, redact_str, redact_url};

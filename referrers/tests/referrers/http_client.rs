@@ -517,3 +517,30 @@ fn registry_urls_are_normalised_and_credentials_in_urls_rejected() {
         .to_string();
     assert!(!e.contains("secret"), "{e}");
 }
+
+#[tokio::test]
+async fn huge_budgets_do_not_overflow() {
+    let s = Server::start(|_| Response::new(200).text("ok")).await;
+    let mut cfg = config(&s.url());
+    cfg.timeout = Duration::from_secs(u64::MAX);
+    let c = client(&cfg);
+    let op = Op::new(cfg.timeout);
+    assert_eq!(
+        c.send(&op, &Req::get(c.v2_url("x"))).await.unwrap().status,
+        200
+    );
+    let d = referrers::discovery::Discoverer::new(
+        cfg,
+        referrers::discovery::DiscoveryOptions {
+            timeout: Duration::MAX,
+            batch_timeout: Some(Duration::MAX),
+            ..Default::default()
+        },
+        referrers::Metrics::new(),
+    )
+    .unwrap();
+    let r = d
+        .discover_many(&[referrers::discovery::Subject::tag("a/b", "v1")])
+        .await;
+    assert_eq!(r.len(), 1);
+}
