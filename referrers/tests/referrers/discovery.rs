@@ -37,7 +37,16 @@ fn disc(s: &Server, o: DiscoveryOptions) -> (Discoverer, Metrics) {
     (Discoverer::new(config(&s.url()), o, m.clone()).unwrap(), m)
 }
 
+/// The error kinds of a result; every one must be a documented kind.
 fn kinds(r: &referrers::discovery::DiscoveryResult) -> Vec<String> {
+    for e in &r.errors {
+        assert!(
+            referrers::discovery::ERROR_KINDS.contains(&e.kind.as_str()),
+            "undocumented kind {}",
+            e.kind
+        );
+        assert!(!e.message.is_empty());
+    }
     r.errors.iter().map(|e| e.kind.clone()).collect()
 }
 

@@ -435,6 +435,17 @@ async fn stalled_body_and_reset_are_retried_then_typed() {
     assert_eq!(s.count(|r| r.path() == "/v2/stall"), 3);
     let e = get(&c, "reset").await.unwrap_err();
     assert!(matches!(e, HttpError::Transport { .. }), "{e:?}");
+    // A body cut short (Content-Length says more, then the connection closes).
+    let s = Server::start(|_| {
+        Response::new(200)
+            .header("Content-Length", "100")
+            .body(vec![b'{'; 10])
+            .no_length()
+    })
+    .await;
+    let e = get(&client(&config(&s.url())), "short").await.unwrap_err();
+    assert!(matches!(e, HttpError::Transport { .. }), "{e:?}");
+    assert_eq!(s.requests().len(), 3, "truncated bodies are retried");
 }
 
 #[tokio::test]
