@@ -24,7 +24,11 @@ pub(super) async fn run(d: &Discoverer, op: &Op, repo: &str, subject: &Digest, a
             )
         };
         let url = client.v2_url(&format!("{repo}/manifests/{digest}"));
-        let accept = if media_type.is_empty() {
+        // Only a plain media type goes into the header (registry data is hostile).
+        let plain = media_type
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '.' | '+' | '-' | '_'));
+        let accept = if media_type.is_empty() || !plain {
             MANIFEST_ACCEPT.to_string()
         } else {
             format!("{media_type}, {MANIFEST_ACCEPT}")
