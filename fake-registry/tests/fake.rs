@@ -1,0 +1,19 @@
+//! fake-registry integration tests: one binary, one module per area.
+
+#[path = "fake/util.rs"]
+mod util;
+
+#[path = "fake/api.rs"]
+mod api;
+#[path = "fake/auth.rs"]
+mod auth;
+#[path = "fake/binary.rs"]
+mod binary;
+#[path = "fake/faults.rs"]
+mod faults;
+#[path = "fake/profiles.rs"]
+mod profiles;
+#[path = "fake/seed.rs"]
+mod seed;
+#[path = "fake/server.rs"]
+mod server;

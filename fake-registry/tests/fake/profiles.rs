@@ -1,0 +1,480 @@
+//! Golden fixtures per profile: request → status, Content-Type, key headers, body shape. Each case seeds the demo
+//! content and talks to the profile the way a client would (auth dance included).
+
+use std::collections::BTreeSet;
+
+use fake_registry::{FakeRegistry, Profile};
+use rstest::rstest;
+
+use crate::util::*;
+
+/// The shape of a body.
+#[derive(Debug, Clone, Copy)]
+enum Shape {
+    /// An OCI index with this many manifests.
+    Index(usize),
+    /// Exactly these bytes.
+    Exact(&'static str),
+    /// A 302 whose Location leads to a 200 text/html page on the other host.
+    RedirectToHtml,
+    /// Spec error JSON with this code.
+    ErrorCode(&'static str),
+}
+
+struct Golden {
+    status: u16,
+    content_type: Option<&'static str>,
+    shape: Shape,
+}
+
+const PLAIN: Option<&str> = Some("text/plain; charset=utf-8");
+const JSON: Option<&str> = Some("application/json");
+const INDEX: Option<&str> = Some(OCI_INDEX);
+const PLAIN_404: Shape = Shape::Exact("404 page not found\n");
+
+/// `GET /v2/library/alpine/referrers/<seeded subject>` per profile.
+fn seeded_referrers(name: &str) -> Golden {
+    let g = |status, content_type, shape| Golden {
+        status,
+        content_type,
+        shape,
+    };
+    match name {
+        "oci-1.1" | "zot" | "harbor-2.11" | "quay-3.12.0" | "quay-3.13" | "ecr" | "dockerhub"
+        | "artifactory" | "acr" => g(200, INDEX, Shape::Index(3)),
+        "harbor-2.8" => g(
+            200,
+            Some("application/json; charset=utf-8"),
+            Shape::Index(3),
+        ),
+        "synthetic-404-index" => g(404, INDEX, Shape::Index(3)),
+        "distribution-2.8" | "harbor-2.7" | "ecr-2023" | "dockerhub-2024" | "gitlab" => {
+            g(404, PLAIN, PLAIN_404)
+        }
+        "ghcr" => g(404, JSON, Shape::ErrorCode("MANIFEST_UNKNOWN")),
+        "quay-referrers-disabled" => g(404, JSON, Shape::Exact(r#"{"error": "Not Found"}"#)),
+        "artifactory-legacy" => g(
+            406,
+            JSON,
+            Shape::Exact(r#"{"errors":[{"status":406,"message":"Not Acceptable"}]}"#),
+        ),
+        "gar-2023" => g(302, Some("text/html; charset=UTF-8"), Shape::RedirectToHtml),
+        "synthetic-405" => g(405, JSON, Shape::ErrorCode("UNSUPPORTED")),
+        "synthetic-501" => g(501, JSON, Shape::ErrorCode("UNSUPPORTED")),
+        other => panic!("no golden fixture for profile {other}"),
+    }
+}
+
+/// `GET /v2/library/alpine/referrers/<digest that was never pushed>` on API profiles.
+fn missing_subject(name: &str) -> Option<Golden> {
+    let g = |status, content_type, shape| {
+        Some(Golden {
+            status,
+            content_type,
+            shape,
+        })
+    };
+    match name {
+        "quay-3.12.0" => g(404, JSON, Shape::ErrorCode("MANIFEST_UNKNOWN")),
+        "quay-3.13" => g(400, JSON, Shape::ErrorCode("MANIFEST_INVALID")),
+        "harbor-2.8" => g(
+            200,
+            Some("application/json; charset=utf-8"),
+            Shape::Exact("{}"),
+        ),
+        "synthetic-404-index" => g(404, INDEX, Shape::Index(0)),
+        n if Profile::by_name(n).is_some_and(|p| p.has_referrers_api()) => {
+            g(200, INDEX, Shape::Index(0))
+        }
+        _ => None,
+    }
+}
+
+/// `GET /v2/library/alpine/referrers/sha256:xyz` on API profiles.
+fn bad_digest(name: &str) -> Option<Golden> {
+    let g = |status, content_type, shape| {
+        Some(Golden {
+            status,
+            content_type,
+            shape,
+        })
+    };
+    match name {
+        "zot" => g(400, None, Shape::Exact("")),
+        "harbor-2.8" | "harbor-2.11" => g(400, JSON, Shape::ErrorCode("BAD_REQUEST")),
+        n if Profile::by_name(n).is_some_and(|p| p.has_referrers_api()) => {
+            g(400, JSON, Shape::ErrorCode("DIGEST_INVALID"))
+        }
+        _ => None,
+    }
+}
+
+fn client_for(p: &Profile) -> Client {
+    if p.name().starts_with("ecr") {
+        Client::with("AWS", "demo")
+    } else {
+        Client::anonymous()
+    }
+}
+
+fn check_golden(reg: &FakeRegistry, what: &str, a: &Reply, g: &Golden) {
+    let ctx = format!(
+        "{} {what}: {} {:?} {}",
+        reg.profile().name(),
+        a.status,
+        a.content_type(),
+        a.text()
+    );
+    assert_eq!(a.status, g.status, "{ctx}");
+    assert_eq!(a.content_type(), g.content_type, "{ctx}");
+    match g.shape {
+        Shape::Index(n) => {
+            let j = a.json();
+            assert_eq!(j["schemaVersion"], 2, "{ctx}");
+            assert_eq!(j["manifests"].as_array().map(Vec::len), Some(n), "{ctx}");
+        }
+        Shape::Exact(s) => assert_eq!(a.text(), s, "{ctx}"),
+        Shape::ErrorCode(c) => assert_eq!(a.json()["errors"][0]["code"], c, "{ctx}"),
+        Shape::RedirectToHtml => {
+            let loc = a.header("location").expect("location");
+            assert!(loc.starts_with(&reg.other_host_url()), "{ctx}: {loc}");
+            let page = get(loc);
+            assert_eq!(page.status, 200);
+            assert!(page.content_type().unwrap().starts_with("text/html"));
+            assert!(page.text().contains("<html"));
+        }
+    }
+}
+
+/// The verdict check-verdicts.md assigns to a referrers answer (after following redirects).
+fn verdict(reg: &FakeRegistry, a: &Reply) -> &'static str {
+    let a = if a.status == 302 {
+        get(a.header("location").unwrap())
+    } else {
+        a.clone()
+    };
+    let is_index = serde_json::from_slice::<serde_json::Value>(&a.body)
+        .ok()
+        .is_some_and(|j| j["schemaVersion"] == 2 && j["manifests"].is_array());
+    let _ = reg;
+    match a.status {
+        200 | 404 if is_index => "pass",
+        200 | 404 | 405 | 406 | 501 | 400 => "warn",
+        401 | 403 | 429 => "info",
+        _ => "fail",
+    }
+}
+
+#[rstest]
+#[case("oci-1.1")]
+#[case("zot")]
+#[case("distribution-2.8")]
+#[case("harbor-2.7")]
+#[case("harbor-2.8")]
+#[case("harbor-2.11")]
+#[case("ghcr")]
+#[case("quay-3.12.0")]
+#[case("quay-3.13")]
+#[case("quay-referrers-disabled")]
+#[case("ecr")]
+#[case("ecr-2023")]
+#[case("dockerhub")]
+#[case("dockerhub-2024")]
+#[case("artifactory")]
+#[case("artifactory-legacy")]
+#[case("acr")]
+#[case("gitlab")]
+#[case("gar-2023")]
+#[case("synthetic-404-index")]
+#[case("synthetic-405")]
+#[case("synthetic-501")]
+fn golden(#[case] name: &str) {
+    let p = Profile::by_name(name).unwrap();
+    let reg = FakeRegistry::builder()
+        .profile(p)
+        .seed_demo()
+        .start()
+        .unwrap();
+    let c = client_for(&p);
+    let subject = reg.seeded().subjects[0].digest.clone();
+
+    // GET /v2/ → 200 {} with Docker-Distribution-API-Version after auth.
+    let base = c.get(&reg.url("/v2/"));
+    assert_eq!(base.status, 200, "{name}: {}", base.text());
+    assert_eq!(
+        base.header("docker-distribution-api-version"),
+        Some("registry/2.0")
+    );
+
+    // HEAD the seeded tag.
+    let head = c.send(
+        "HEAD",
+        &reg.url("/v2/library/alpine/manifests/latest"),
+        &[("Accept", OCI_MANIFEST)],
+        b"",
+    );
+    assert_eq!(head.status, 200, "{name}");
+    assert_eq!(head.header("docker-content-digest"), Some(subject.as_str()));
+
+    // Referrers of the seeded subject.
+    let a = c.send(
+        "GET",
+        &reg.url(&format!("/v2/library/alpine/referrers/{subject}")),
+        &[("Accept", OCI_INDEX)],
+        b"",
+    );
+    check_golden(&reg, "seeded referrers", &a, &seeded_referrers(name));
+    assert_eq!(
+        verdict(&reg, &a),
+        p.declared().check_verdict,
+        "{name}: verdict"
+    );
+    assert_eq!(p.declared().referrers_api, p.has_referrers_api(), "{name}");
+    if let Some(s) = p.declared().referrers_status_unsupported {
+        assert_eq!(a.status, s, "{name}: declared unsupported status");
+    }
+    if p.declared().filter == Some(true) {
+        let f = c.get(&reg.url(&format!(
+            "/v2/library/alpine/referrers/{subject}?artifactType=application%2Fvnd.cyclonedx%2Bjson"
+        )));
+        assert_eq!(
+            f.header("oci-filters-applied"),
+            Some("artifactType"),
+            "{name}"
+        );
+        assert_eq!(f.json()["manifests"].as_array().unwrap().len(), 1, "{name}");
+    }
+    if p.has_referrers_api() && p.declared().filter != Some(true) {
+        let f = c.get(&reg.url(&format!(
+            "/v2/library/alpine/referrers/{subject}?artifactType=application%2Fvnd.cyclonedx%2Bjson"
+        )));
+        assert!(
+            f.header("oci-filters-applied").is_none(),
+            "{name}: no filter claimed"
+        );
+    }
+    if let Some(g) = missing_subject(name) {
+        let a = c.get(&reg.url(&format!(
+            "/v2/library/alpine/referrers/{}",
+            sha256(b"never pushed")
+        )));
+        check_golden(&reg, "missing subject", &a, &g);
+    }
+    if let Some(g) = bad_digest(name) {
+        let a = c.get(&reg.url("/v2/library/alpine/referrers/sha256:xyz"));
+        check_golden(&reg, "bad digest", &a, &g);
+    }
+}
+
+#[test]
+fn every_profile_has_a_golden_fixture_and_a_unique_name() {
+    let all = Profile::all();
+    assert_eq!(all.len(), 22);
+    let names: BTreeSet<&str> = all.iter().map(|p| p.name()).collect();
+    assert_eq!(names.len(), 22);
+    for p in &all {
+        let _ = seeded_referrers(p.name());
+        assert!(!p.facts().is_empty(), "{}: facts", p.name());
+        assert!(!p.summary().contains('\n') && !p.summary().contains('\t'));
+        assert_eq!(p.synthetic(), p.name().starts_with("synthetic-"));
+        assert!(["pass", "warn"].contains(&p.declared().check_verdict));
+        assert!(["bearer", "basic"].contains(&p.declared().auth_scheme));
+        for f in p.facts() {
+            assert!(
+                !f.source.is_empty() && !f.claim.is_empty(),
+                "{}: {f:?}",
+                p.name()
+            );
+        }
+    }
+    assert_eq!(fake_registry::Confidence::Assumed.to_string(), "assumed");
+    assert_eq!(fake_registry::Confidence::High.to_string(), "H");
+}
+
+/// Discovery the way a careful client does it (API, else tag schema — skipping GitLab's subject-as-tag — plus
+/// cosign tags) finds exactly the three demo referrers on every profile.
+#[rstest]
+fn discovery_finds_exactly_the_three_demo_referrers(
+    #[values(
+        "oci-1.1",
+        "zot",
+        "distribution-2.8",
+        "harbor-2.7",
+        "harbor-2.8",
+        "harbor-2.11",
+        "ghcr",
+        "quay-3.12.0",
+        "quay-3.13",
+        "quay-referrers-disabled",
+        "ecr",
+        "ecr-2023",
+        "dockerhub",
+        "dockerhub-2024",
+        "artifactory",
+        "artifactory-legacy",
+        "acr",
+        "gitlab",
+        "gar-2023",
+        "synthetic-404-index",
+        "synthetic-405",
+        "synthetic-501"
+    )]
+    name: &str,
+) {
+    let p = Profile::by_name(name).unwrap();
+    let reg = FakeRegistry::builder()
+        .profile(p)
+        .seed_demo()
+        .start()
+        .unwrap();
+    let c = client_for(&p);
+    let s = &reg.seeded().subjects[0];
+    let truth: BTreeSet<String> = s.referrers.iter().map(|r| r.digest.clone()).collect();
+    let mut found = BTreeSet::new();
+    let a = c.get(&reg.url(&format!("/v2/library/alpine/referrers/{}", s.digest)));
+    let api_index = serde_json::from_slice::<serde_json::Value>(&a.body)
+        .ok()
+        .filter(|j| (a.status == 200 || a.status == 404) && j["manifests"].is_array());
+    if let Some(j) = api_index {
+        for m in j["manifests"].as_array().unwrap() {
+            found.insert(m["digest"].as_str().unwrap().to_string());
+        }
+    } else {
+        let schema = s.digest.replace(':', "-");
+        let t = c.send(
+            "GET",
+            &reg.url(&format!("/v2/library/alpine/manifests/{schema}")),
+            &[("Accept", &format!("{OCI_INDEX}, {OCI_MANIFEST}"))],
+            b"",
+        );
+        if t.status == 200 && t.header("docker-content-digest") != Some(s.digest.as_str()) {
+            for m in t.json()["manifests"].as_array().unwrap() {
+                found.insert(m["digest"].as_str().unwrap().to_string());
+            }
+        }
+        let tags = c.get(&reg.url("/v2/library/alpine/tags/list")).json();
+        for tag in tags["tags"].as_array().unwrap() {
+            let tag = tag.as_str().unwrap();
+            if tag.starts_with(&format!("{schema}.")) {
+                let m = c.send(
+                    "HEAD",
+                    &reg.url(&format!("/v2/library/alpine/manifests/{tag}")),
+                    &[],
+                    b"",
+                );
+                found.insert(m.header("docker-content-digest").unwrap().to_string());
+            }
+        }
+    }
+    assert_eq!(found, truth, "{name}");
+    for r in &s.referrers {
+        assert!(!r.stored_as.is_empty(), "{name}: {r:?}");
+    }
+}
+
+#[test]
+fn harbor_sends_x_total_count_and_no_link() {
+    let reg = FakeRegistry::builder()
+        .profile(Profile::HARBOR_2_11)
+        .page_size(1)
+        .seed_demo()
+        .start()
+        .unwrap();
+    let s = reg.seeded().subjects[0].digest.clone();
+    let a = Client::anonymous().get(&reg.url(&format!("/v2/library/alpine/referrers/{s}")));
+    assert_eq!(a.header("x-total-count"), Some("3"));
+    assert!(a.header("link").is_none());
+    assert_eq!(a.json()["manifests"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn zot_ors_several_artifact_types_and_lists_missing_repos() {
+    let reg = FakeRegistry::builder()
+        .profile(Profile::ZOT)
+        .seed_demo()
+        .start()
+        .unwrap();
+    let s = reg.seeded().subjects[0].digest.clone();
+    let a = get(&reg.url(&format!(
+        "/v2/library/alpine/referrers/{s}?artifactType=application%2Fvnd.cyclonedx%2Bjson&artifactType=application%2Fvnd.in-toto%2Bjson"
+    )));
+    assert_eq!(a.json()["manifests"].as_array().unwrap().len(), 2);
+    let m = get(&reg.url(&format!("/v2/no/such/repo/referrers/{s}")));
+    assert_eq!(m.status, 200);
+    assert_eq!(m.json()["manifests"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn quay_disabled_answers_before_auth() {
+    let reg = FakeRegistry::builder()
+        .profile(Profile::QUAY_REFERRERS_DISABLED)
+        .seed_demo()
+        .start()
+        .unwrap();
+    let s = reg.seeded().subjects[0].digest.clone();
+    let a = get(&reg.url(&format!("/v2/library/alpine/referrers/{s}")));
+    assert_eq!(a.status, 404, "no token needed for the disabled endpoint");
+    assert!(a.header("www-authenticate").is_none());
+    assert_eq!(get(&reg.url("/v2/library/alpine/tags/list")).status, 401);
+}
+
+#[test]
+fn dockerhub_pull_rate_headers_count_gets_not_heads() {
+    let reg = FakeRegistry::builder()
+        .profile(Profile::DOCKERHUB)
+        .seed_demo()
+        .start()
+        .unwrap();
+    let c = Client::anonymous();
+    let h = c.send(
+        "HEAD",
+        &reg.url("/v2/library/alpine/manifests/latest"),
+        &[],
+        b"",
+    );
+    assert_eq!(h.header("ratelimit-limit"), Some("100;w=21600"));
+    assert_eq!(h.header("ratelimit-remaining"), Some("100;w=21600"));
+    assert!(h.header("docker-ratelimit-source").is_some());
+    let g = c.get(&reg.url("/v2/library/alpine/manifests/latest"));
+    assert_eq!(g.header("ratelimit-remaining"), Some("99;w=21600"));
+    let h = c.send(
+        "HEAD",
+        &reg.url("/v2/library/alpine/manifests/latest"),
+        &[],
+        b"",
+    );
+    assert_eq!(h.header("ratelimit-remaining"), Some("99;w=21600"));
+}
+
+#[test]
+fn ecr_rejects_referrers_of_an_index_and_ecr_2023_sends_oci_subject() {
+    for (p, subject_type, status, oci_subject) in [
+        (Profile::ECR, OCI_INDEX, 405, false),
+        (Profile::ECR, OCI_MANIFEST, 201, true),
+        (Profile::ECR_2023, OCI_MANIFEST, 201, true),
+        (Profile::DISTRIBUTION_2_8, OCI_MANIFEST, 201, false),
+    ] {
+        let reg = FakeRegistry::builder().profile(p).start().unwrap();
+        let body = serde_json::json!({
+            "schemaVersion": 2, "mediaType": OCI_MANIFEST, "artifactType": "a/b",
+            "config": {"mediaType": "application/vnd.oci.empty.v1+json", "digest": EMPTY_DIGEST, "size": 2},
+            "layers": [],
+            "subject": {"mediaType": subject_type, "digest": sha256(b"s"), "size": 1}
+        })
+        .to_string();
+        let d = sha256(body.as_bytes());
+        let c = if p.name().starts_with("ecr") {
+            Client::with("AWS", "demo")
+        } else {
+            Client::anonymous()
+        };
+        let a = c.send(
+            "PUT",
+            &reg.url(&format!("/v2/r/manifests/{d}")),
+            &[("Content-Type", OCI_MANIFEST)],
+            body.as_bytes(),
+        );
+        assert_eq!(a.status, status, "{p} {subject_type}: {}", a.text());
+        assert_eq!(a.header("oci-subject").is_some(), oci_subject, "{p}");
+    }
+}
