@@ -564,10 +564,7 @@ pub async fn matrix_cmd(args: MatrixArgs) -> i32 {
     }
 
     if args.real {
-        eprintln!(
-            "error: --real needs the real-registry launchers (issue 5), which are not in this build yet"
-        );
-        return 1;
+        return measure_real_rows(&selected).await;
     }
 
     if let Some((i, n)) = args.shard {
@@ -678,5 +675,44 @@ pub async fn matrix_cmd(args: MatrixArgs) -> i32 {
         }
         None => print!("{text}"),
     }
+    i32::from(failed)
+}
+
+/// `matrix --real`: re-measures the real registries and rewrites `docs/real/<registry>.json`.
+async fn measure_real_rows(scenarios: &[Arc<scenario::Scenario>]) -> i32 {
+    let dir = matrix::real_results_dir();
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        eprintln!("error: cannot create {}: {e}", dir.display());
+        return 1;
+    }
+    let mut failed = false;
+    for kind in crate::real::RealRegistryKind::ALL {
+        eprintln!("measuring {} ...", kind.row_label());
+        match crate::real_rows::measure(kind, scenarios).await {
+            Ok(r) => {
+                let (pass, bad, skip) = crate::real_rows::summary(&r);
+                eprintln!("  {pass} pass, {bad} fail/error, {skip} skip");
+                for c in r
+                    .cells
+                    .iter()
+                    .filter(|c| matches!(c.status, CellStatus::Fail | CellStatus::Error))
+                {
+                    eprintln!("  {} {}: {}", c.status.as_str(), c.id, c.reasons.join("; "));
+                }
+                failed |= bad > 0;
+                let path = dir.join(format!("{}.json", kind.name()));
+                if let Err(e) = std::fs::write(&path, matrix::render_json(&r)) {
+                    eprintln!("error: cannot write {}: {e}", path.display());
+                    return 1;
+                }
+                eprintln!("  wrote {}", path.display());
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                return 1;
+            }
+        }
+    }
+    eprintln!("run `cargo run --release -p harness -- matrix` to render them into the document");
     i32::from(failed)
 }

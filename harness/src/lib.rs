@@ -7,5 +7,6 @@ pub mod cli;
 pub mod matrix;
 pub mod observe;
 pub mod real;
+pub mod real_rows;
 pub mod runner;
 pub mod scenario;

@@ -191,8 +191,7 @@ pub async fn run_cell(cell: &Cell) -> CellResult {
         Err(e) => return errored(result, format!("fake registry start panicked: {e}")),
     };
     fake.clear_log();
-    let fake = Arc::new(fake);
-    let run = execute(cell, fake.clone());
+    let run = execute(cell, fake.base_url(), fake.seeded().clone());
     let outcome = tokio::time::timeout(Duration::from_secs(guard), run).await;
     let log = fake.request_log();
     result.exchanges = log.iter().map(|r| wire_exchange(&fake, r)).collect();
@@ -206,7 +205,7 @@ pub async fn run_cell(cell: &Cell) -> CellResult {
             run.observed.request_count = log.len();
             run.observed.wire = observe::Wire::from_log(&fake, &log);
             let expect = cell.scenario.expect_for(cell.profile.name());
-            let reasons = judge(cell, &expect, &run, fake.seeded(), &log, &fake);
+            let reasons = judge(cell, &expect, &run, fake.seeded(), Some((&log, &fake)));
             result.status = if reasons.is_empty() {
                 CellStatus::Pass
             } else {
@@ -282,16 +281,15 @@ pub fn default_credentials(profile: &Profile) -> Option<(&'static str, &'static 
     }
 }
 
-fn registry_config(fake: &FakeRegistry, credentials: Credentials, timeout: u64) -> RegistryConfig {
+fn registry_config(base_url: &str, credentials: Credentials, timeout: u64) -> RegistryConfig {
     RegistryConfig {
         credentials,
         timeout: Duration::from_secs(timeout),
-        ..RegistryConfig::new(fake.base_url())
+        ..RegistryConfig::new(base_url)
     }
 }
 
-async fn execute(cell: &Cell, fake: Arc<FakeRegistry>) -> Result<Run, String> {
-    let seeded = fake.seeded().clone();
+async fn execute(cell: &Cell, base_url: String, seeded: Seeded) -> Result<Run, String> {
     let first = seeded.subjects.first();
     let repository = first
         .map(|s| s.repository.clone())
@@ -312,7 +310,7 @@ async fn execute(cell: &Cell, fake: Arc<FakeRegistry>) -> Result<Run, String> {
         } => {
             let cfg = CheckConfig {
                 registry: registry_config(
-                    &fake,
+                    &base_url,
                     client_credentials(cell, *credentials),
                     *timeout_seconds,
                 ),
@@ -346,7 +344,7 @@ async fn execute(cell: &Cell, fake: Arc<FakeRegistry>) -> Result<Run, String> {
                 opts.max_concurrent = *n;
             }
             let cfg = registry_config(
-                &fake,
+                &base_url,
                 client_credentials(cell, *credentials),
                 *timeout_seconds,
             );
@@ -504,15 +502,19 @@ fn judge(
     expect: &Expect,
     run: &Run,
     seeded: &Seeded,
-    log: &[LoggedRequest],
-    fake: &FakeRegistry,
+    wire: Option<(&[LoggedRequest], &FakeRegistry)>,
 ) -> Vec<String> {
     let mut reasons = Vec::new();
     let profile = &cell.profile;
     let obs = &run.observed;
+    let (log, fake) = match wire {
+        Some((log, fake)) => (log, Some(fake)),
+        None => (&[][..], None),
+    };
 
     // Invariant of every cell: credentials never reach another host.
-    for r in log {
+    for r in log.iter().filter(|_| fake.is_some()) {
+        let Some(fake) = fake else { break };
         if observe::host_role(fake, &r.host) == "other-host" && r.authorization.is_some() {
             let is_realm = observe::is_token_realm(profile, &r.path);
             // Only the realm the challenge names may receive credentials.
@@ -718,19 +720,23 @@ fn judge(
         reasons
             .push("capability cache holds \"unsupported\" for a registry that has the API".into());
     }
-    if expect.retry_after_honoured {
+    if expect.retry_after_honoured && fake.is_some() {
         match observe::retry_after_honoured(log) {
             Ok(()) => {}
             Err(why) => reasons.push(why),
         }
     }
-    if let Some(max) = expect.max_in_flight {
+    if let (Some(max), Some(fake)) = (expect.max_in_flight, fake) {
         let peak = fake.peak_in_flight();
         if peak > max {
             reasons.push(format!(
                 "max_concurrent: the fake saw {peak} requests in flight, limit {max}"
             ));
         }
+    }
+    if fake.is_none() {
+        // Real registries: the wire columns are not observed (no request log), so they are not judged.
+        return reasons;
     }
     tristate(
         &expect.server_filtered,
@@ -803,4 +809,92 @@ pub async fn run_cells(
         }
     }
     out
+}
+
+/// Why a scenario cannot run against a real registry (no fault injection there, no configured credentials, no
+/// request log), or `None` when it can.
+pub fn real_skip_reason(scenario: &Scenario, counterpart: &Profile) -> Option<String> {
+    let spec = &scenario.spec;
+    if !scenario.applies_to(counterpart) {
+        return Some(format!(
+            "does not apply to the fake counterpart `{}`",
+            counterpart.name()
+        ));
+    }
+    if !spec.faults.is_empty() {
+        return Some("needs fault injection, which only the fake has".into());
+    }
+    if spec.registry.credentials.is_some() {
+        return Some("needs a registry with configured credentials".into());
+    }
+    let e = &spec.expect;
+    if e.retry_after_honoured || e.max_in_flight.is_some() {
+        return Some("judged on the fake's request log".into());
+    }
+    if spec
+        .seed
+        .subjects
+        .iter()
+        .any(|s| s.digest_algorithm != fake_registry::seed::DigestAlgorithm::Sha256)
+    {
+        return Some("the push client seeds sha256 subjects only".into());
+    }
+    None
+}
+
+/// Runs one scenario against a real registry at `base_url` (fresh, empty), judged like a fake cell but without
+/// the request-log checks. `counterpart` is the fake profile claiming to emulate it (its declarations give the
+/// `declared` expectations); `name` labels the row.
+pub async fn run_real_cell(
+    name: &str,
+    counterpart: Profile,
+    scenario: Arc<Scenario>,
+    base_url: &str,
+) -> CellResult {
+    let cell = Cell {
+        profile: counterpart,
+        scenario,
+    };
+    let mut result = CellResult {
+        id: format!("{name}/{}", cell.scenario.id),
+        profile: name.to_string(),
+        scenario: cell.scenario.id.clone(),
+        status: CellStatus::Skip,
+        reasons: Vec::new(),
+        override_because: cell
+            .scenario
+            .override_reason(counterpart.name())
+            .map(str::to_string),
+        observed: Observed::default(),
+        exchanges: Vec::new(),
+    };
+    if let Some(why) = real_skip_reason(&cell.scenario, &counterpart) {
+        result.reasons.push(why);
+        return result;
+    }
+    let seeded = match crate::real::seed_spec(base_url, &cell.scenario.spec.seed).await {
+        Ok(s) => s,
+        Err(e) => return errored(result, format!("seeding the real registry failed: {e}")),
+    };
+    match tokio::time::timeout(
+        Duration::from_secs(120),
+        execute(&cell, base_url.to_string(), seeded.clone()),
+    )
+    .await
+    {
+        Err(_) => errored(result, "the operation did not end within 120 s".into()),
+        Ok(Err(e)) => errored(result, e),
+        Ok(Ok(run)) => {
+            let expect = cell.scenario.expect_for(counterpart.name());
+            let reasons = judge(&cell, &expect, &run, &seeded, None);
+            result.status = if reasons.is_empty() {
+                CellStatus::Pass
+            } else {
+                CellStatus::Fail
+            };
+            result.reasons = reasons;
+            result.observed = run.observed;
+            result
+        }
+    }
 }

@@ -463,3 +463,44 @@ async fn live_registry_entry_with_credentials_is_seeded_and_probed() {
             .is_err()
     );
 }
+
+/// The README's test command runs every scenario that can run against a real registry (no fault injection, no
+/// configured credentials) against both real registries, each in a fresh container, exactly as `matrix --real`.
+#[tokio::test(flavor = "multi_thread")]
+async fn every_applicable_scenario_passes_on_both_real_registries() {
+    if !docker_or_skip("every_applicable_scenario_passes_on_both_real_registries").await {
+        return;
+    }
+    let scenarios: Vec<std::sync::Arc<harness::scenario::Scenario>> =
+        harness::scenario::load_dir(&harness::scenario::default_dir())
+            .expect("scenarios load")
+            .into_iter()
+            .map(std::sync::Arc::new)
+            .collect();
+    for kind in RealRegistryKind::ALL {
+        let r = harness::real_rows::measure(kind, &scenarios)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", kind.row_label()));
+        let (pass, bad, _skip) = harness::real_rows::summary(&r);
+        let failures: Vec<String> = r
+            .cells
+            .iter()
+            .filter(|c| !c.reasons.is_empty() && c.status != harness::runner::CellStatus::Skip)
+            .map(|c| format!("{}: {}", c.id, c.reasons.join("; ")))
+            .collect();
+        assert_eq!(bad, 0, "{}:\n{}", kind.row_label(), failures.join("\n"));
+        assert!(
+            pass >= 10,
+            "{}: only {pass} scenarios ran",
+            kind.row_label()
+        );
+        assert!(
+            r.extra
+                .get(&format!("{}.fidelity", kind.name()))
+                .and_then(|v| v.as_str())
+                .is_some_and(|f| f.contains("probes")),
+            "{}: fidelity not measured",
+            kind.row_label()
+        );
+    }
+}

@@ -360,6 +360,9 @@ fn render_real(out: &mut String, r: &RunResults, scenarios: &[Scenario]) {
                 if let Some(s) = obs.wire.referrers_status {
                     what.push(format!("referrers endpoint {s}"));
                 }
+                if c.status != CellStatus::Pass {
+                    what.push(c.reasons.join("; "));
+                }
                 let _ = writeln!(
                     out,
                     "| `{}` | {} | {} |",
@@ -370,8 +373,32 @@ fn render_real(out: &mut String, r: &RunResults, scenarios: &[Scenario]) {
             }
         }
         out.push('\n');
-        if let Some(f) = r.extra.get(&format!("{name}.fidelity")) {
-            let _ = writeln!(out, "Fidelity: {}\n", esc(&f.to_string()));
+        let counterpart = r
+            .extra
+            .get(&format!("{name}.counterpart"))
+            .and_then(|v| v.as_str())
+            .unwrap_or("?");
+        if let Some(f) = r
+            .extra
+            .get(&format!("{name}.fidelity"))
+            .and_then(|v| v.as_str())
+        {
+            let _ = writeln!(
+                out,
+                "**Fidelity** of the fake profile `{counterpart}` against this registry (the same probe set \
+                 answered side by side: status, Content-Type, key headers, body shape): {}\n",
+                esc(f)
+            );
+        }
+        if let Some(md) = r
+            .extra
+            .get(&format!("{name}.fidelity_md"))
+            .and_then(|v| v.as_str())
+        {
+            let _ = writeln!(
+                out,
+                "<details><summary>Every difference</summary>\n\n{md}\n</details>\n"
+            );
         }
     }
 }
