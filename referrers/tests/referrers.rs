@@ -18,3 +18,6 @@ mod check_related;
 
 #[path = "referrers/telemetry.rs"]
 mod telemetry;
+
+#[path = "referrers/hostile.rs"]
+mod hostile;
