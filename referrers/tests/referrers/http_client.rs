@@ -555,3 +555,45 @@ async fn huge_budgets_do_not_overflow() {
         .await;
     assert_eq!(r.len(), 1);
 }
+
+#[tokio::test]
+async fn identity_token_is_exchanged_by_oauth2_post_to_the_realm() {
+    let realm = Arc::new(Mutex::new(String::new()));
+    let realm2 = realm.clone();
+    let s = Server::start(move |r| {
+        if r.path() == "/oauth" {
+            let form: Vec<(String, String)> =
+                url::form_urlencoded::parse(&r.body).into_owned().collect();
+            let ok = r.method == "POST"
+                && form.contains(&("grant_type".into(), "refresh_token".into()))
+                && form.contains(&("refresh_token".into(), "REFRESH".into()))
+                && form.contains(&("scope".into(), "repository:a/b:pull".into()));
+            return if ok {
+                Response::new(200).json(&serde_json::json!({"access_token":"AT"}))
+            } else {
+                Response::new(400)
+            };
+        }
+        match r.authorization() {
+            Some("Bearer AT") => Response::new(200).text("ok"),
+            _ => Response::new(401).header(
+                "WWW-Authenticate",
+                &format!("Bearer realm=\"{}\",service=\"s\"", realm2.lock().unwrap()),
+            ),
+        }
+    })
+    .await;
+    *realm.lock().unwrap() = format!("{}/oauth", s.url());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.json");
+    std::fs::write(
+        &path,
+        serde_json::json!({"auths":{s.host():{"identitytoken":"REFRESH"}}}).to_string(),
+    )
+    .unwrap();
+    let mut cfg = config(&s.url());
+    cfg.credentials = Credentials::DockerConfig(path);
+    let c = client(&cfg);
+    assert_eq!(get(&c, "a/b/x").await.unwrap().status, 200);
+    assert!(!format!("{:?}", c.exchanges()).contains("REFRESH"));
+}
