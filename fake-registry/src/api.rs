@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 use crate::digest::{self, Algorithm, ParsedDigest};
 use crate::message::{Req, Resp, percent_encode};
-use crate::profile::{ApiReferrers, Canned};
+use crate::profile::{ApiReferrers, ArtifactTypeFrom, Canned, FiltersHeader};
 use crate::state::State;
 use crate::store::{Descriptor, StoredManifest, UploadError};
 
@@ -143,11 +143,24 @@ fn unsupported_method() -> Resp {
 
 /// Turn a canned profile answer into a response.
 pub(crate) fn canned(c: &Canned) -> Resp {
-    Resp::with_body(
+    let mut r = Resp::with_body(
         c.status,
         c.content_type,
         Bytes::from_static(c.body.as_bytes()),
-    )
+    );
+    for (k, v) in c.headers {
+        r.headers.push(((*k).to_string(), (*v).to_string()));
+    }
+    r
+}
+
+/// A canned answer whose body may name the requested reference (`{reference}`).
+pub(crate) fn canned_ref(c: &Canned, reference: &str) -> Resp {
+    let mut r = canned(c);
+    if c.body.contains("{reference}") {
+        r.body = Bytes::from(c.body.replace("{reference}", reference));
+    }
+    r
 }
 
 /// Dispatch a request to its handler. `ref_cfg` is the profile's referrers variant.
@@ -298,20 +311,25 @@ pub(crate) fn referrer_descriptor(
     digest: &str,
     size: u64,
 ) -> Descriptor {
+    let config_media_type = if media_type == OCI_INDEX || media_type == DOCKER_LIST {
+        None
+    } else {
+        doc.get("config")
+            .and_then(|c| c.get("mediaType"))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
     let artifact_type = doc
         .get("artifactType")
         .and_then(Value::as_str)
         .map(str::to_string)
-        .or_else(|| {
-            if media_type == OCI_INDEX || media_type == DOCKER_LIST {
-                None
-            } else {
-                doc.get("config")
-                    .and_then(|c| c.get("mediaType"))
-                    .and_then(Value::as_str)
-                    .map(str::to_string)
-            }
-        });
+        .or_else(|| config_media_type.clone());
+    let blob_size = |d: &Value| d.get("size").and_then(Value::as_u64).unwrap_or(0);
+    let blobs_size = doc.get("config").map_or(0, blob_size).saturating_add(
+        doc.get("layers").and_then(Value::as_array).map_or(0, |l| {
+            l.iter().map(blob_size).fold(0u64, u64::saturating_add)
+        }),
+    );
     let annotations = doc
         .get("annotations")
         .and_then(Value::as_object)
@@ -327,6 +345,8 @@ pub(crate) fn referrer_descriptor(
         size,
         artifact_type,
         annotations,
+        config_media_type,
+        blobs_size,
     }
 }
 
@@ -736,12 +756,18 @@ pub(crate) fn index_body(manifests: &[Descriptor]) -> Bytes {
 
 fn referrers(state: &State, req: &Req, repo: &str, digest: &str, cfg: &ApiReferrers) -> Resp {
     if ParsedDigest::parse(digest).is_none() {
-        return canned(&cfg.bad_digest);
+        return canned_ref(&cfg.bad_digest, digest);
     }
     let Some(all) = state.store.referrers(repo, digest) else {
         return match &cfg.missing_repo {
             Some(c) => canned(c),
-            None => Resp::with_body(cfg.status, Some(cfg.content_type), index_body(&[])),
+            None => {
+                let mut body = index_body(&[]).to_vec();
+                if cfg.trailing_newline {
+                    body.push(b'\n');
+                }
+                Resp::with_body(cfg.status, Some(cfg.content_type), body)
+            }
         };
     };
     if let Some(c) = &cfg.missing_subject
@@ -760,6 +786,19 @@ fn referrers(state: &State, req: &Req, repo: &str, digest: &str, cfg: &ApiReferr
         wanted.into_iter().take(1).collect()
     };
     let filtered = cfg.filter && !wanted.is_empty();
+    let unfiltered_total = all.len();
+    let all: Vec<Descriptor> = all
+        .into_iter()
+        .map(|mut d| {
+            if cfg.artifact_type_from == ArtifactTypeFrom::ConfigMediaType {
+                d.artifact_type = d.config_media_type.clone();
+            }
+            if cfg.size_includes_blobs {
+                d.size = d.size.saturating_add(d.blobs_size);
+            }
+            d
+        })
+        .collect();
     let list: Vec<Descriptor> = if filtered {
         all.into_iter()
             .filter(|d| {
@@ -771,7 +810,6 @@ fn referrers(state: &State, req: &Req, repo: &str, digest: &str, cfg: &ApiReferr
     } else {
         all
     };
-    let total = list.len();
     // Paging: the cursor `last` is the digest of the last descriptor of the previous page.
     let (page, next) = if cfg.paging {
         let start = match req.param("last") {
@@ -789,12 +827,20 @@ fn referrers(state: &State, req: &Req, repo: &str, digest: &str, cfg: &ApiReferr
     } else {
         (list, None)
     };
-    let mut resp = Resp::with_body(cfg.status, Some(cfg.content_type), index_body(&page));
+    let mut body = index_body(&page).to_vec();
+    if cfg.trailing_newline {
+        body.push(b'\n');
+    }
+    let mut resp = Resp::with_body(cfg.status, Some(cfg.content_type), body);
     if filtered {
-        resp = resp.header("oci-filters-applied", "artifactType");
+        let value = match cfg.filters_header {
+            FiltersHeader::Spec => "artifactType".to_string(),
+            FiltersHeader::RequestedValue => wanted.join(","),
+        };
+        resp = resp.header("oci-filters-applied", value);
     }
     if cfg.total_count {
-        resp = resp.header("x-total-count", total.to_string());
+        resp = resp.header("x-total-count", unfiltered_total.to_string());
     }
     if let Some(last) = next {
         let mut q = String::new();

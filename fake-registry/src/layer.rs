@@ -313,11 +313,16 @@ const SPEC_FALLBACK: crate::profile::ApiReferrers = crate::profile::ApiReferrers
         status: 400,
         content_type: None,
         body: "",
+        headers: &[],
     },
     filter: false,
     filter_multi: false,
     paging: false,
     total_count: false,
+    filters_header: crate::profile::FiltersHeader::Spec,
+    artifact_type_from: crate::profile::ArtifactTypeFrom::Spec,
+    size_includes_blobs: false,
+    trailing_newline: false,
 };
 
 #[cfg(test)]

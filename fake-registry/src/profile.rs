@@ -81,6 +81,8 @@ pub struct Canned {
     pub content_type: Option<&'static str>,
     /// The exact body.
     pub body: &'static str,
+    /// Extra headers sent with it (lower-case names).
+    pub headers: &'static [(&'static str, &'static str)],
 }
 
 /// How the referrers endpoint answers.
@@ -117,8 +119,35 @@ pub struct ApiReferrers {
     pub filter_multi: bool,
     /// Pages with `Link` at the builder's page size.
     pub paging: bool,
-    /// Sends `X-Total-Count` (Harbor).
+    /// Sends `X-Total-Count` (Harbor): the number of referrers *before* the filter.
     pub total_count: bool,
+    /// What `OCI-Filters-Applied` carries when a filter was applied.
+    pub filters_header: FiltersHeader,
+    /// Where the listed `artifactType` comes from.
+    pub artifact_type_from: ArtifactTypeFrom,
+    /// Listed `size` is the manifest plus its config and layers (Harbor < 2.11, goharbor/harbor #20187).
+    pub size_includes_blobs: bool,
+    /// The JSON body ends with a newline (Go's `json.Encoder`).
+    pub trailing_newline: bool,
+}
+
+/// The value of `OCI-Filters-Applied`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FiltersHeader {
+    /// `artifactType`, as the spec says.
+    Spec,
+    /// The requested artifact type itself (Harbor < 2.11, goharbor/harbor #19259).
+    RequestedValue,
+}
+
+/// How the listed `artifactType` is derived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArtifactTypeFrom {
+    /// The manifest's `artifactType`, else its config media type (the spec).
+    Spec,
+    /// Always the config media type, even when the manifest has `artifactType` (Harbor < 2.11,
+    /// goharbor/harbor #19867); the filter compares against it too.
+    ConfigMediaType,
 }
 
 /// Where the token realm lives.
@@ -336,7 +365,7 @@ impl std::str::FromStr for Profile {
 }
 
 impl Profile {
-    /// Every profile, in the order of the list.
+    /// Every profile: the 22 in its order, then extra ones (`harbor-2.10`).
     pub fn all() -> Vec<Profile> {
         ALL.iter().map(|d| Profile(d)).collect()
     }
@@ -421,6 +450,8 @@ impl Profile {
     pub const SYNTHETIC_405: Profile = Profile(&defs::SYNTHETIC_405);
     /// `synthetic-501`
     pub const SYNTHETIC_501: Profile = Profile(&defs::SYNTHETIC_501);
+    /// `harbor-2.10` (beyond the list)
+    pub const HARBOR_2_10: Profile = Profile(&defs::HARBOR_2_10);
 
     /// Is the referrers API implemented (200 + index for an existing subject, or the synthetic 404 + index)?
     pub fn has_referrers_api(&self) -> bool {
@@ -428,7 +459,8 @@ impl Profile {
     }
 }
 
-static ALL: [&ProfileDef; 22] = [
+/// The 22 profiles in its order, then the extra ones.
+static ALL: [&ProfileDef; 23] = [
     &defs::OCI_1_1,
     &defs::ZOT,
     &defs::DISTRIBUTION_2_8,
@@ -451,6 +483,7 @@ static ALL: [&ProfileDef; 22] = [
     &defs::SYNTHETIC_404_INDEX,
     &defs::SYNTHETIC_405,
     &defs::SYNTHETIC_501,
+    &defs::HARBOR_2_10,
 ];
 
 mod defs;

@@ -483,6 +483,8 @@ fn seed_subject(
             size,
             artifact_type: None,
             annotations: None,
+            config_media_type: None,
+            blobs_size: 0,
         });
         suffix_owner.insert(suffix, i);
         referrers.push(SeededReferrer {

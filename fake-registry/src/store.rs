@@ -33,6 +33,12 @@ pub struct Descriptor {
     /// The referrer manifest's annotations, copied.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub annotations: Option<BTreeMap<String, String>>,
+    /// The manifest's config media type (not listed; used by profiles that derive `artifactType` from it).
+    #[serde(skip)]
+    pub config_media_type: Option<String>,
+    /// Sum of the config and layer sizes (not listed; used by profiles that report them in `size`).
+    #[serde(skip)]
+    pub blobs_size: u64,
 }
 
 /// A stored manifest: the exact bytes pushed and the media type they were pushed with.

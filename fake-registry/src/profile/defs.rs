@@ -2,12 +2,14 @@
 //! "spec, except ...". Sources and confidence come from `shared/reference/registry-behaviours.md`.
 
 use super::{
-    Anonymous, ApiReferrers, Auth, AutoStorage, Behaviour, Canned, Confidence::*, Declared, Fact,
-    ProfileDef, RateLimitStyle, RealmHost, Referrers, Scheme, Service, TokenShape,
+    Anonymous, ApiReferrers, ArtifactTypeFrom, Auth, AutoStorage, Behaviour, Canned, Confidence::*,
+    Declared, Fact, FiltersHeader, ProfileDef, RateLimitStyle, RealmHost, Referrers, Scheme,
+    Service, TokenShape,
 };
 
 const INDEX_CT: &str = "application/vnd.oci.image.index.v1+json";
 const JSON: Option<&str> = Some("application/json");
+const INDEX_CT_SOME: Option<&str> = Some(INDEX_CT);
 const PLAIN: Option<&str> = Some("text/plain; charset=utf-8");
 
 const BEHAVIOURS_MD: &str = "shared/reference/registry-behaviours.md";
@@ -17,21 +19,25 @@ const PLAIN_404: Canned = Canned {
     status: 404,
     content_type: PLAIN,
     body: "404 page not found\n",
+    headers: &[("x-content-type-options", "nosniff")],
 };
 const NAME_UNKNOWN_404: Canned = Canned {
     status: 404,
     content_type: JSON,
     body: r#"{"errors":[{"code":"NAME_UNKNOWN","message":"repository name not known to registry","detail":null}]}"#,
+    headers: &[],
 };
 const SPEC_BAD_DIGEST: Canned = Canned {
     status: 400,
     content_type: JSON,
     body: r#"{"errors":[{"code":"DIGEST_INVALID","message":"provided digest is invalid","detail":null}]}"#,
+    headers: &[],
 };
 const UNAUTHORIZED_JSON: Canned = Canned {
     status: 401,
     content_type: JSON,
     body: r#"{"errors":[{"code":"UNAUTHORIZED","message":"authentication required","detail":null}]}"#,
+    headers: &[],
 };
 
 const SPEC_API: ApiReferrers = ApiReferrers {
@@ -44,6 +50,10 @@ const SPEC_API: ApiReferrers = ApiReferrers {
     filter_multi: false,
     paging: true,
     total_count: false,
+    filters_header: FiltersHeader::Spec,
+    artifact_type_from: ArtifactTypeFrom::Spec,
+    size_includes_blobs: false,
+    trailing_newline: false,
 };
 
 /// Vendor API whose filter/paging behaviour is unknown: we take "no filter, no paging" (the client must filter
@@ -221,6 +231,7 @@ pub(super) static ZOT: ProfileDef = ProfileDef {
                 status: 400,
                 content_type: None,
                 body: "",
+                headers: &[],
             },
             filter_multi: true,
             paging: false,
@@ -310,21 +321,62 @@ const FACT_HARBOR_AUTH: Fact = Fact {
     source: BEHAVIOURS_MD,
     confidence: Medium,
 };
+/// `lib_http.SendError` with `BadRequestCode`: `application/json; charset=utf-8`, one line plus `\n`; the message
+/// wraps go-digest's error (its text depends on the input; `format` is the common one).
 const HARBOR_BAD_DIGEST: Canned = Canned {
     status: 400,
-    content_type: JSON,
-    body: r#"{"errors":[{"code":"BAD_REQUEST","message":"invalid digest"}]}"#,
+    content_type: Some("application/json; charset=utf-8"),
+    body: "{\"errors\":[{\"code\":\"BAD_REQUEST\",\"message\":\"unsupported digest {reference}: invalid checksum digest format\"}]}\n",
+    headers: &[],
 };
+/// Harbor 2.11+ (`src/server/registry/referrers.go`): index type, filter header `artifactType`, X-Total-Count of
+/// the unfiltered list, no paging, `json.Encoder` body (trailing newline), and no artifact lookup before listing, so
+/// a missing subject or repository gives an empty index.
 const HARBOR_API: ApiReferrers = ApiReferrers {
-    missing_repo: Some(Canned {
-        status: 404,
-        content_type: JSON,
-        body: r#"{"errors":[{"code":"NOT_FOUND","message":"repository not found"}]}"#,
-    }),
+    missing_repo: None,
     bad_digest: HARBOR_BAD_DIGEST,
     paging: false,
     total_count: true,
+    trailing_newline: true,
     ..SPEC_API
+};
+/// Harbor 2.8–2.10: the subject artifact is looked up first (missing → 200 `{}`), the filter header carries the
+/// requested value, artifactType is the config media type and size includes the blobs.
+const HARBOR_OLD_API: ApiReferrers = ApiReferrers {
+    filters_header: FiltersHeader::RequestedValue,
+    artifact_type_from: ArtifactTypeFrom::ConfigMediaType,
+    size_includes_blobs: true,
+    ..HARBOR_API
+};
+const FACT_HARBOR_OLD_FILTER: Fact = Fact {
+    topic: "filter",
+    claim: "filters on the config media type and answers OCI-Filters-Applied: <the requested artifactType> instead of `artifactType` (fixed in 2.11)",
+    source: "goharbor/harbor src/server/registry/referrers.go before 2.11 (`filter = at`); issue #19259",
+    confidence: High,
+};
+const FACT_HARBOR_OLD_TYPE: Fact = Fact {
+    topic: "referrers",
+    claim: "descriptor artifactType is the config media type even when the manifest has artifactType (fixed in 2.11)",
+    source: "goharbor/harbor src/server/registry/referrers.go before 2.11 (`ArtifactType: accArt.MediaType`); issue #19867",
+    confidence: High,
+};
+const FACT_HARBOR_OLD_SIZE: Fact = Fact {
+    topic: "referrers",
+    claim: "descriptor size is manifest + config + layers, not the manifest size (fixed in 2.11)",
+    source: "goharbor/harbor issue #20187",
+    confidence: Medium,
+};
+const FACT_HARBOR_TOTAL: Fact = Fact {
+    topic: "paging",
+    claim: "no Link paging; X-Total-Count is the number of referrers before the artifactType filter",
+    source: "goharbor/harbor src/server/registry/referrers.go",
+    confidence: High,
+};
+const FACT_HARBOR_BAD_DIGEST: Fact = Fact {
+    topic: "bad-digest",
+    claim: "400 BAD_REQUEST `unsupported digest <d>: <go-digest error>`, Content-Type application/json; charset=utf-8",
+    source: "goharbor/harbor src/server/registry/referrers.go, src/lib/http/error.go",
+    confidence: High,
 };
 
 pub(super) static HARBOR_2_7: ProfileDef = ProfileDef {
@@ -373,7 +425,7 @@ pub(super) static HARBOR_2_8: ProfileDef = ProfileDef {
         referrers_api: true,
         check_verdict: "pass",
         referrers_status_unsupported: None,
-        filter: Some(true),
+        filter: Some(false),
         paging: Some(false),
         auth_scheme: "bearer",
         rate_limit: "none known",
@@ -381,40 +433,27 @@ pub(super) static HARBOR_2_8: ProfileDef = ProfileDef {
     facts: &[
         Fact {
             topic: "referrers",
+            claim: "API first shipped in v2.8.0",
+            source: "goharbor/harbor PR #18324",
+            confidence: High,
+        },
+        Fact {
+            topic: "referrers",
             claim: "200 with Content-Type application/json; charset=utf-8 instead of the index type",
-            source: "goharbor/harbor src/server/registry/referrers.go (history from 9b61d34); issue #18413",
+            source: "goharbor/harbor src/server/registry/referrers.go (history from 9b61d34); issue #19690 (2.9.1)",
             confidence: High,
         },
         Fact {
             topic: "missing-subject",
-            claim: "missing subject: 200 with body `{}` (not an index)",
-            source: "goharbor/harbor src/server/registry/referrers.go; issue #17928",
+            claim: "missing subject (or repository): 200 with body `{}` + newline (not an index)",
+            source: "goharbor/harbor src/server/registry/referrers.go; PR #18430",
             confidence: High,
         },
-        Fact {
-            topic: "bad-digest",
-            claim: "400 BAD_REQUEST for an invalid digest",
-            source: "goharbor/harbor src/server/registry/referrers.go",
-            confidence: High,
-        },
-        Fact {
-            topic: "filter",
-            claim: "artifactType filter, OCI-Filters-Applied when the parameter is non-empty",
-            source: "goharbor/harbor src/server/registry/referrers.go",
-            confidence: High,
-        },
-        Fact {
-            topic: "paging",
-            claim: "no Link paging; X-Total-Count header",
-            source: "goharbor/harbor src/server/registry/referrers.go",
-            confidence: High,
-        },
-        Fact {
-            topic: "missing-repo",
-            claim: "unknown project/repository: 404 (body shape assumed: Harbor NOT_FOUND JSON)",
-            source: "goharbor/harbor issue #18418",
-            confidence: Medium,
-        },
+        FACT_HARBOR_OLD_FILTER,
+        FACT_HARBOR_OLD_TYPE,
+        FACT_HARBOR_OLD_SIZE,
+        FACT_HARBOR_TOTAL,
+        FACT_HARBOR_BAD_DIGEST,
         FACT_HARBOR_AUTH,
         FACT_API_VERSION,
     ],
@@ -424,9 +463,66 @@ pub(super) static HARBOR_2_8: ProfileDef = ProfileDef {
             missing_subject: Some(Canned {
                 status: 200,
                 content_type: Some("application/json; charset=utf-8"),
-                body: "{}",
+                body: "{}\n",
+                headers: &[],
             }),
-            ..HARBOR_API
+            missing_repo: Some(Canned {
+                status: 200,
+                content_type: Some("application/json; charset=utf-8"),
+                body: "{}\n",
+                headers: &[],
+            }),
+            ..HARBOR_OLD_API
+        }),
+        auth: HARBOR_AUTH,
+        ..SPEC
+    },
+};
+
+pub(super) static HARBOR_2_10: ProfileDef = ProfileDef {
+    name: "harbor-2.10",
+    summary: "Harbor 2.10: index Content-Type, but `{}` for a missing subject and the pre-2.11 descriptor/filter bugs",
+    emulates: "goharbor/harbor 2.10.x",
+    synthetic: false,
+    declared: Declared {
+        referrers_api: true,
+        check_verdict: "pass",
+        referrers_status_unsupported: None,
+        filter: Some(false),
+        paging: Some(false),
+        auth_scheme: "bearer",
+        rate_limit: "none known",
+    },
+    facts: &[
+        Fact {
+            topic: "missing-subject",
+            claim: "index Content-Type, but a missing subject still answers 200 `{}` + newline",
+            source: BEHAVIOURS_MD,
+            confidence: High,
+        },
+        FACT_HARBOR_OLD_FILTER,
+        FACT_HARBOR_OLD_TYPE,
+        FACT_HARBOR_OLD_SIZE,
+        FACT_HARBOR_TOTAL,
+        FACT_HARBOR_BAD_DIGEST,
+        FACT_HARBOR_AUTH,
+        FACT_API_VERSION,
+    ],
+    behaviour: Behaviour {
+        referrers: Referrers::Api(ApiReferrers {
+            missing_subject: Some(Canned {
+                status: 200,
+                content_type: INDEX_CT_SOME,
+                body: "{}\n",
+                headers: &[],
+            }),
+            missing_repo: Some(Canned {
+                status: 200,
+                content_type: INDEX_CT_SOME,
+                body: "{}\n",
+                headers: &[],
+            }),
+            ..HARBOR_OLD_API
         }),
         auth: HARBOR_AUTH,
         ..SPEC
@@ -450,7 +546,7 @@ pub(super) static HARBOR_2_11: ProfileDef = ProfileDef {
     facts: &[
         Fact {
             topic: "referrers",
-            claim: "200 + index with the index Content-Type; missing subject gives manifests: []",
+            claim: "200 + index with the index Content-Type; referrers are listed without looking the subject up, so a missing subject or repository gives manifests: []; descriptor size is the manifest's",
             source: "goharbor/harbor src/server/registry/referrers.go (v2.11)",
             confidence: High,
         },
@@ -460,18 +556,8 @@ pub(super) static HARBOR_2_11: ProfileDef = ProfileDef {
             source: "goharbor/harbor src/server/registry/referrers.go",
             confidence: High,
         },
-        Fact {
-            topic: "paging",
-            claim: "no Link paging; X-Total-Count header",
-            source: "goharbor/harbor src/server/registry/referrers.go",
-            confidence: High,
-        },
-        Fact {
-            topic: "bad-digest",
-            claim: "400 BAD_REQUEST for an invalid digest",
-            source: "goharbor/harbor src/server/registry/referrers.go",
-            confidence: High,
-        },
+        FACT_HARBOR_TOTAL,
+        FACT_HARBOR_BAD_DIGEST,
         FACT_HARBOR_AUTH,
         FACT_API_VERSION,
     ],
@@ -535,6 +621,7 @@ pub(super) static GHCR: ProfileDef = ProfileDef {
             status: 404,
             content_type: JSON,
             body: r#"{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}"#,
+            headers: &[],
         }),
         auth: Auth {
             scheme: Scheme::Bearer {
@@ -554,6 +641,7 @@ pub(super) static GHCR: ProfileDef = ProfileDef {
                 status: 401,
                 content_type: JSON,
                 body: r#"{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}"#,
+                headers: &[],
             },
             base_unauthorized: None,
         },
@@ -580,11 +668,13 @@ const QUAY_AUTH: Auth = Auth {
         status: 401,
         content_type: JSON,
         body: r#"{"errors":[{"code":"UNAUTHORIZED","message":"access to the requested resource is not authorized","detail":{}}]}"#,
+        headers: &[],
     },
     base_unauthorized: Some(Canned {
         status: 401,
         content_type: JSON,
         body: "true",
+        headers: &[],
     }),
 };
 const FACT_QUAY_AUTH: Fact = Fact {
@@ -599,9 +689,23 @@ const FACT_QUAY_RATE: Fact = Fact {
     source: "quay/quay conf/nginx/rate-limiting.conf.jnj",
     confidence: Low,
 };
+/// Quay's route only matches `[A-Za-z0-9_+.-]+:[A-Fa-f0-9]+`, so a malformed digest falls through to its 404.
+const QUAY_NOT_FOUND: Canned = Canned {
+    status: 404,
+    content_type: JSON,
+    body: r#"{"error": "Not Found"}"#,
+    headers: &[],
+};
 const QUAY_API: ApiReferrers = ApiReferrers {
     paging: false,
+    bad_digest: QUAY_NOT_FOUND,
     ..SPEC_API
+};
+const FACT_QUAY_BAD_DIGEST: Fact = Fact {
+    topic: "bad-digest",
+    claim: "the referrers route only matches digest-shaped references; others fall through to the 404 `{\"error\": \"Not Found\"}`",
+    source: "quay/quay endpoints/v2/referrers.py (MANIFEST_REFERRERS_ROUTE uses digest_tools.DIGEST_PATTERN)",
+    confidence: Low,
 };
 
 pub(super) static QUAY_3_12_0: ProfileDef = ProfileDef {
@@ -631,12 +735,7 @@ pub(super) static QUAY_3_12_0: ProfileDef = ProfileDef {
             source: "quay/quay endpoints/v2/referrers.py (3.12.0)",
             confidence: High,
         },
-        Fact {
-            topic: "bad-digest",
-            claim: "400 DIGEST_INVALID for an invalid digest",
-            source: "fake-registry: spec default",
-            confidence: Assumed,
-        },
+        FACT_QUAY_BAD_DIGEST,
         FACT_QUAY_AUTH,
         FACT_QUAY_RATE,
         FACT_API_VERSION,
@@ -647,6 +746,7 @@ pub(super) static QUAY_3_12_0: ProfileDef = ProfileDef {
                 status: 404,
                 content_type: JSON,
                 body: r#"{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown","detail":{}}]}"#,
+                headers: &[],
             }),
             ..QUAY_API
         }),
@@ -683,12 +783,7 @@ pub(super) static QUAY_3_13: ProfileDef = ProfileDef {
             source: "quay/quay endpoints/v2/referrers.py (3.12.1+)",
             confidence: High,
         },
-        Fact {
-            topic: "bad-digest",
-            claim: "400 DIGEST_INVALID for an invalid digest",
-            source: "fake-registry: spec default",
-            confidence: Assumed,
-        },
+        FACT_QUAY_BAD_DIGEST,
         FACT_QUAY_AUTH,
         FACT_QUAY_RATE,
         FACT_API_VERSION,
@@ -699,6 +794,7 @@ pub(super) static QUAY_3_13: ProfileDef = ProfileDef {
                 status: 400,
                 content_type: JSON,
                 body: r#"{"errors":[{"code":"MANIFEST_INVALID","message":"manifest invalid","detail":{}}]}"#,
+                headers: &[],
             }),
             ..QUAY_API
         }),
@@ -735,11 +831,7 @@ pub(super) static QUAY_DISABLED: ProfileDef = ProfileDef {
         FACT_NO_API_STORAGE,
     ],
     behaviour: Behaviour {
-        referrers: Referrers::Unsupported(Canned {
-            status: 404,
-            content_type: JSON,
-            body: r#"{"error": "Not Found"}"#,
-        }),
+        referrers: Referrers::Unsupported(QUAY_NOT_FOUND),
         referrers_before_auth: true,
         auth: QUAY_AUTH,
         rate_limit: RateLimitStyle::Nginx,
@@ -761,6 +853,7 @@ const ECR_AUTH: Auth = Auth {
         status: 401,
         content_type: PLAIN,
         body: "Not Authorized\n",
+        headers: &[],
     },
     base_unauthorized: None,
 };
@@ -786,6 +879,7 @@ const ECR_405: Canned = Canned {
     status: 405,
     content_type: JSON,
     body: r#"{"errors":[{"code":"UNSUPPORTED","message":"Invalid parameter at 'subject' failed to satisfy constraint: 'subject mediaType must be an image manifest'"}]}"#,
+    headers: &[],
 };
 
 pub(super) static ECR: ProfileDef = ProfileDef {
@@ -1084,6 +1178,7 @@ pub(super) static ARTIFACTORY_LEGACY: ProfileDef = ProfileDef {
             status: 406,
             content_type: JSON,
             body: r#"{"errors":[{"status":406,"message":"Not Acceptable"}]}"#,
+            headers: &[],
         }),
         auth: ARTIFACTORY_AUTH,
         ..NO_API
@@ -1315,6 +1410,7 @@ pub(super) static SYNTHETIC_405: ProfileDef = ProfileDef {
             status: 405,
             content_type: JSON,
             body: r#"{"errors":[{"code":"UNSUPPORTED","message":"the operation is unsupported","detail":null}]}"#,
+            headers: &[],
         }),
         ..NO_API
     },
@@ -1340,6 +1436,7 @@ pub(super) static SYNTHETIC_501: ProfileDef = ProfileDef {
             status: 501,
             content_type: JSON,
             body: r#"{"errors":[{"code":"UNSUPPORTED","message":"not implemented","detail":null}]}"#,
+            headers: &[],
         }),
         ..NO_API
     },

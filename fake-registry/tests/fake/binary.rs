@@ -75,7 +75,8 @@ fn list_profiles_prints_name_tab_summary() {
             "gar-2023",
             "synthetic-404-index",
             "synthetic-405",
-            "synthetic-501"
+            "synthetic-501",
+            "harbor-2.10"
         ]
     );
 }

@@ -47,6 +47,7 @@ fn seeded_referrers(name: &str) -> Golden {
             Some("application/json; charset=utf-8"),
             Shape::Index(3),
         ),
+        "harbor-2.10" => g(200, INDEX, Shape::Index(3)),
         "synthetic-404-index" => g(404, INDEX, Shape::Index(3)),
         "distribution-2.8" | "harbor-2.7" | "ecr-2023" | "dockerhub-2024" | "gitlab" => {
             g(404, PLAIN, PLAIN_404)
@@ -80,8 +81,9 @@ fn missing_subject(name: &str) -> Option<Golden> {
         "harbor-2.8" => g(
             200,
             Some("application/json; charset=utf-8"),
-            Shape::Exact("{}"),
+            Shape::Exact("{}\n"),
         ),
+        "harbor-2.10" => g(200, INDEX, Shape::Exact("{}\n")),
         "synthetic-404-index" => g(404, INDEX, Shape::Index(0)),
         n if Profile::by_name(n).is_some_and(|p| p.has_referrers_api()) => {
             g(200, INDEX, Shape::Index(0))
@@ -101,7 +103,12 @@ fn bad_digest(name: &str) -> Option<Golden> {
     };
     match name {
         "zot" => g(400, None, Shape::Exact("")),
-        "harbor-2.8" | "harbor-2.11" => g(400, JSON, Shape::ErrorCode("BAD_REQUEST")),
+        "harbor-2.8" | "harbor-2.10" | "harbor-2.11" => g(
+            400,
+            Some("application/json; charset=utf-8"),
+            Shape::ErrorCode("BAD_REQUEST"),
+        ),
+        "quay-3.12.0" | "quay-3.13" => g(404, JSON, Shape::Exact(r#"{"error": "Not Found"}"#)),
         n if Profile::by_name(n).is_some_and(|p| p.has_referrers_api()) => {
             g(400, JSON, Shape::ErrorCode("DIGEST_INVALID"))
         }
@@ -188,6 +195,7 @@ fn verdict(reg: &FakeRegistry, a: &Reply) -> &'static str {
 #[case("synthetic-404-index")]
 #[case("synthetic-405")]
 #[case("synthetic-501")]
+#[case("harbor-2.10")]
 fn golden(#[case] name: &str) {
     let p = Profile::by_name(name).unwrap();
     let reg = FakeRegistry::builder()
@@ -248,8 +256,9 @@ fn golden(#[case] name: &str) {
         let f = c.get(&reg.url(&format!(
             "/v2/library/alpine/referrers/{subject}?artifactType=application%2Fvnd.cyclonedx%2Bjson"
         )));
-        assert!(
-            f.header("oci-filters-applied").is_none(),
+        assert_ne!(
+            f.header("oci-filters-applied"),
+            Some("artifactType"),
             "{name}: no filter claimed"
         );
     }
@@ -269,9 +278,9 @@ fn golden(#[case] name: &str) {
 #[test]
 fn every_profile_has_a_golden_fixture_and_a_unique_name() {
     let all = Profile::all();
-    assert_eq!(all.len(), 22);
+    assert_eq!(all.len(), 23);
     let names: BTreeSet<&str> = all.iter().map(|p| p.name()).collect();
-    assert_eq!(names.len(), 22);
+    assert_eq!(names.len(), 23);
     for p in &all {
         let _ = seeded_referrers(p.name());
         assert!(!p.facts().is_empty(), "{}: facts", p.name());
@@ -317,7 +326,8 @@ fn discovery_finds_exactly_the_three_demo_referrers(
         "gar-2023",
         "synthetic-404-index",
         "synthetic-405",
-        "synthetic-501"
+        "synthetic-501",
+        "harbor-2.10"
     )]
     name: &str,
 ) {
@@ -477,4 +487,87 @@ fn ecr_rejects_referrers_of_an_index_and_ecr_2023_sends_oci_subject() {
         assert_eq!(a.status, status, "{p} {subject_type}: {}", a.text());
         assert_eq!(a.header("oci-subject").is_some(), oci_subject, "{p}");
     }
+}
+
+#[test]
+fn distribution_404_is_go_http_error_byte_for_byte() {
+    let reg = FakeRegistry::builder()
+        .profile(Profile::DISTRIBUTION_2_8)
+        .seed_demo()
+        .start()
+        .unwrap();
+    let s = reg.seeded().subjects[0].digest.clone();
+    let a = get(&reg.url(&format!("/v2/library/alpine/referrers/{s}")));
+    assert_eq!(a.status, 404);
+    assert_eq!(a.body, b"404 page not found\n".to_vec());
+    assert_eq!(a.content_type(), Some("text/plain; charset=utf-8"));
+    assert_eq!(a.header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(
+        a.header("docker-distribution-api-version"),
+        Some("registry/2.0")
+    );
+}
+
+#[test]
+fn harbor_before_2_11_lists_config_media_type_and_echoes_the_filter_value() {
+    for p in [Profile::HARBOR_2_8, Profile::HARBOR_2_10] {
+        let reg = FakeRegistry::builder()
+            .profile(p)
+            .seed_demo()
+            .start()
+            .unwrap();
+        let c = Client::anonymous();
+        let s = &reg.seeded().subjects[0];
+        let all = c.get(&reg.url(&format!("/v2/library/alpine/referrers/{}", s.digest)));
+        assert!(all.body.ends_with(b"}\n"), "{p}: json.Encoder newline");
+        let j = all.json();
+        let listed = j["manifests"].as_array().unwrap();
+        // The SBOM declares artifactType cyclonedx but has the empty config: Harbor lists the config type.
+        assert_eq!(
+            listed[0]["artifactType"], "application/vnd.oci.empty.v1+json",
+            "{p}"
+        );
+        assert_eq!(
+            listed[2]["artifactType"], "application/vnd.in-toto+json",
+            "{p}"
+        );
+        assert!(
+            listed[0]["size"].as_u64().unwrap() > s.referrers[0].size,
+            "{p}: size includes blobs"
+        );
+        let f = c.get(&reg.url(&format!(
+            "/v2/library/alpine/referrers/{}?artifactType=application%2Fvnd.cyclonedx%2Bjson",
+            s.digest
+        )));
+        assert_eq!(
+            f.header("oci-filters-applied"),
+            Some("application/vnd.cyclonedx+json"),
+            "{p}"
+        );
+        assert_eq!(
+            f.header("x-total-count"),
+            Some("3"),
+            "{p}: total before filtering"
+        );
+        assert_eq!(
+            f.json()["manifests"].as_array().unwrap().len(),
+            0,
+            "{p}: the SBOM is lost to the filter"
+        );
+    }
+    // 2.11 follows the spec.
+    let reg = FakeRegistry::builder()
+        .profile(Profile::HARBOR_2_11)
+        .seed_demo()
+        .start()
+        .unwrap();
+    let s = &reg.seeded().subjects[0];
+    let j = Client::anonymous()
+        .get(&reg.url(&format!("/v2/library/alpine/referrers/{}", s.digest)))
+        .json();
+    assert_eq!(
+        j["manifests"][0]["artifactType"],
+        "application/vnd.cyclonedx+json"
+    );
+    assert_eq!(j["manifests"][0]["size"], s.referrers[0].size);
 }
