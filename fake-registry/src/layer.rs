@@ -223,10 +223,10 @@ pub(crate) fn respond(state: &State, req: &Req) -> Resp {
         return auth::token_endpoint(state, req);
     }
     if req.other_host {
-        if let Referrers::RedirectToLogin { login_path } = behaviour.referrers
-            && req.path == login_path
+        if let Referrers::Redirect(r) = &behaviour.referrers
+            && req.path.starts_with(r.target_prefix)
         {
-            return Resp::with_body(200, Some("text/html; charset=utf-8"), LOGIN_PAGE);
+            return api::canned(&r.target);
         }
         let route = api::route(&req.path);
         if route == Route::Unknown {
@@ -252,9 +252,9 @@ pub(crate) fn respond(state: &State, req: &Req) -> Resp {
     let is_referrers = matches!(route, Route::Referrers { .. });
     let mut resp = if is_referrers
         && behaviour.referrers_before_auth
-        && let Referrers::Unsupported(c) = &behaviour.referrers
+        && !matches!(behaviour.referrers, Referrers::Api(_))
     {
-        api::canned(c)
+        referrers_or_api(state, req, &route)
     } else if let Err(challenge) = auth::check(state, req, &route) {
         challenge
     } else {
@@ -288,16 +288,22 @@ fn referrers_or_api(state: &State, req: &Req, route: &Route) -> Resp {
     let behaviour = state.profile.behaviour();
     match (route, &behaviour.referrers) {
         (Route::Referrers { .. }, Referrers::Unsupported(c)) => api::canned(c),
-        (Route::Referrers { .. }, Referrers::RedirectToLogin { login_path }) => Resp::empty(302)
-            .header(
-                "location",
-                format!(
-                    "{}{login_path}?continue={}",
-                    state.other_base,
-                    percent_encode(&format!("{}{}", req.origin(), req.path_and_query()))
-                ),
-            )
-            .header("content-type", "text/html; charset=UTF-8"),
+        (Route::Referrers { repo, digest }, Referrers::Redirect(r)) => {
+            let location = r
+                .location
+                .replace("{repo_pct}", &repo.replace('/', "%2F"))
+                .replace("{alg}", digest.split(':').next().unwrap_or(""))
+                .replace(
+                    "{continue}",
+                    &percent_encode(&format!("{}{}", req.origin(), req.path_and_query())),
+                );
+            let mut resp =
+                Resp::empty(r.status).header("location", format!("{}{location}", state.other_base));
+            if let Some(ct) = r.content_type {
+                resp = resp.header("content-type", ct);
+            }
+            resp
+        }
         (_, Referrers::Api(cfg)) => api::handle(state, req, route, cfg),
         (_, _) => api::handle(state, req, route, &SPEC_FALLBACK),
     }

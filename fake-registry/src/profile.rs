@@ -92,12 +92,25 @@ pub enum Referrers {
     Api(ApiReferrers),
     /// The endpoint does not exist: every request gets this answer.
     Unsupported(Canned),
-    /// The endpoint redirects (302) to an HTML login page served by the other-host listener at this path,
-    /// which answers 200 `text/html` (Google Artifact Registry in 2023).
-    RedirectToLogin {
-        /// Path on the other host.
-        login_path: &'static str,
-    },
+    /// The endpoint redirects to the other-host listener, which answers with `target` (Google Artifact
+    /// Registry 2023: 302 to an HTML login page; GHCR 2026: 303 to github.com, then 404).
+    Redirect(RedirectAnswer),
+}
+
+/// A redirect away from the registry and what the other host then answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RedirectAnswer {
+    /// 301, 302, 303, 307 or 308.
+    pub status: u16,
+    /// `Content-Type` of the redirect itself.
+    pub content_type: Option<&'static str>,
+    /// Path (and query) on the other host; `{repo_pct}` is the repository with `/` as `%2F`, `{alg}` the
+    /// digest algorithm, `{continue}` the percent-encoded original URL.
+    pub location: &'static str,
+    /// Requests on the other host whose path starts with this get `target`.
+    pub target_prefix: &'static str,
+    /// The other host's answer.
+    pub target: Canned,
 }
 
 /// Deviations of an implemented referrers API from the spec.
@@ -365,7 +378,7 @@ impl std::str::FromStr for Profile {
 }
 
 impl Profile {
-    /// Every profile: the 22 in its order, then extra ones (`harbor-2.10`).
+    /// Every profile: the 22 in its order, then extra ones (`harbor-2.10`, `ghcr-2026`).
     pub fn all() -> Vec<Profile> {
         ALL.iter().map(|d| Profile(d)).collect()
     }
@@ -452,6 +465,8 @@ impl Profile {
     pub const SYNTHETIC_501: Profile = Profile(&defs::SYNTHETIC_501);
     /// `harbor-2.10` (beyond the list)
     pub const HARBOR_2_10: Profile = Profile(&defs::HARBOR_2_10);
+    /// `ghcr-2026` (beyond the list)
+    pub const GHCR_2026: Profile = Profile(&defs::GHCR_2026);
 
     /// Is the referrers API implemented (200 + index for an existing subject, or the synthetic 404 + index)?
     pub fn has_referrers_api(&self) -> bool {
@@ -460,7 +475,7 @@ impl Profile {
 }
 
 /// The 22 profiles in its order, then the extra ones.
-static ALL: [&ProfileDef; 23] = [
+static ALL: [&ProfileDef; 24] = [
     &defs::OCI_1_1,
     &defs::ZOT,
     &defs::DISTRIBUTION_2_8,
@@ -484,6 +499,7 @@ static ALL: [&ProfileDef; 23] = [
     &defs::SYNTHETIC_405,
     &defs::SYNTHETIC_501,
     &defs::HARBOR_2_10,
+    &defs::GHCR_2026,
 ];
 
 mod defs;

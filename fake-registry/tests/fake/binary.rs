@@ -76,7 +76,8 @@ fn list_profiles_prints_name_tab_summary() {
             "synthetic-404-index",
             "synthetic-405",
             "synthetic-501",
-            "harbor-2.10"
+            "harbor-2.10",
+            "ghcr-2026"
         ]
     );
 }

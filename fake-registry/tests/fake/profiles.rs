@@ -15,8 +15,8 @@ enum Shape {
     Index(usize),
     /// Exactly these bytes.
     Exact(&'static str),
-    /// A 302 whose Location leads to a 200 text/html page on the other host.
-    RedirectToHtml,
+    /// A redirect whose Location (on the other host) answers this status and content-type prefix.
+    Redirect(u16, &'static str),
     /// Spec error JSON with this code.
     ErrorCode(&'static str),
 }
@@ -59,7 +59,12 @@ fn seeded_referrers(name: &str) -> Golden {
             JSON,
             Shape::Exact(r#"{"errors":[{"status":406,"message":"Not Acceptable"}]}"#),
         ),
-        "gar-2023" => g(302, Some("text/html; charset=UTF-8"), Shape::RedirectToHtml),
+        "gar-2023" => g(
+            302,
+            Some("text/html; charset=UTF-8"),
+            Shape::Redirect(200, "text/html"),
+        ),
+        "ghcr-2026" => g(303, JSON, Shape::Redirect(404, "text/plain")),
         "synthetic-405" => g(405, JSON, Shape::ErrorCode("UNSUPPORTED")),
         "synthetic-501" => g(501, JSON, Shape::ErrorCode("UNSUPPORTED")),
         other => panic!("no golden fixture for profile {other}"),
@@ -142,20 +147,22 @@ fn check_golden(reg: &FakeRegistry, what: &str, a: &Reply, g: &Golden) {
         }
         Shape::Exact(s) => assert_eq!(a.text(), s, "{ctx}"),
         Shape::ErrorCode(c) => assert_eq!(a.json()["errors"][0]["code"], c, "{ctx}"),
-        Shape::RedirectToHtml => {
+        Shape::Redirect(status, ct) => {
             let loc = a.header("location").expect("location");
             assert!(loc.starts_with(&reg.other_host_url()), "{ctx}: {loc}");
             let page = get(loc);
-            assert_eq!(page.status, 200);
-            assert!(page.content_type().unwrap().starts_with("text/html"));
-            assert!(page.text().contains("<html"));
+            assert_eq!(page.status, status, "{ctx}: target");
+            assert!(
+                page.content_type().unwrap().starts_with(ct),
+                "{ctx}: target"
+            );
         }
     }
 }
 
 /// The verdict check-verdicts.md assigns to a referrers answer (after following redirects).
 fn verdict(reg: &FakeRegistry, a: &Reply) -> &'static str {
-    let a = if a.status == 302 {
+    let a = if (300..400).contains(&a.status) {
         get(a.header("location").unwrap())
     } else {
         a.clone()
@@ -196,6 +203,7 @@ fn verdict(reg: &FakeRegistry, a: &Reply) -> &'static str {
 #[case("synthetic-405")]
 #[case("synthetic-501")]
 #[case("harbor-2.10")]
+#[case("ghcr-2026")]
 fn golden(#[case] name: &str) {
     let p = Profile::by_name(name).unwrap();
     let reg = FakeRegistry::builder()
@@ -278,9 +286,9 @@ fn golden(#[case] name: &str) {
 #[test]
 fn every_profile_has_a_golden_fixture_and_a_unique_name() {
     let all = Profile::all();
-    assert_eq!(all.len(), 23);
+    assert_eq!(all.len(), 24);
     let names: BTreeSet<&str> = all.iter().map(|p| p.name()).collect();
-    assert_eq!(names.len(), 23);
+    assert_eq!(names.len(), 24);
     for p in &all {
         let _ = seeded_referrers(p.name());
         assert!(!p.facts().is_empty(), "{}: facts", p.name());
@@ -327,7 +335,8 @@ fn discovery_finds_exactly_the_three_demo_referrers(
         "synthetic-404-index",
         "synthetic-405",
         "synthetic-501",
-        "harbor-2.10"
+        "harbor-2.10",
+        "ghcr-2026"
     )]
     name: &str,
 ) {
@@ -570,4 +579,27 @@ fn harbor_before_2_11_lists_config_media_type_and_echoes_the_filter_value() {
         "application/vnd.cyclonedx+json"
     );
     assert_eq!(j["manifests"][0]["size"], s.referrers[0].size);
+}
+
+#[test]
+fn ghcr_2026_redirects_before_auth_to_github_which_says_not_found() {
+    let reg = FakeRegistry::builder()
+        .profile(Profile::GHCR_2026)
+        .seed_demo()
+        .start()
+        .unwrap();
+    let s = reg.seeded().subjects[0].digest.clone();
+    let a = get(&reg.url(&format!("/v2/library/alpine/referrers/{s}")));
+    assert_eq!(a.status, 303, "no token needed");
+    assert_eq!(
+        a.header("location").unwrap(),
+        format!(
+            "{}/-/v2/packages/container/package/library%2Falpine%2Freferrers%2Fsha256",
+            reg.other_host_url()
+        )
+    );
+    let t = get(a.header("location").unwrap());
+    assert_eq!((t.status, t.text().as_str()), (404, "Not Found"));
+    // Everything else still wants GHCR's token.
+    assert_eq!(get(&reg.url("/v2/library/alpine/tags/list")).status, 401);
 }
