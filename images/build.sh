@@ -10,7 +10,8 @@
 # Caching: every image carries the label `io.oci-referrers-compat.inputs` = sha256 over its inputs (Dockerfile,
 # config files, the staged binary and libraries, the pinned version). A build whose inputs hash matches the label of
 # the existing image is skipped, so a second run costs a few hashes. ferro-oci-server's binary is compiled once with
-# `cargo install --locked` into images/.build/ (gitignored), which cargo itself skips when already installed.
+# `cargo install --locked` into ~/.cache/oci-referrers-compat/ (outside the work tree, so fresh clones on one
+# machine share it; OCI_REFERRERS_CACHE overrides), which cargo itself skips when already installed.
 #
 # Prerequisites: docker; for distribution the Debian package `docker-registry` (2.8.2) installed
 # (.ci/images.sh installs it); for ferro-oci-server cargo and crates.io access on the first build.
@@ -18,6 +19,7 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
 BUILD_DIR="$HERE/.build"
+CACHE_DIR="${OCI_REFERRERS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oci-referrers-compat}"
 LABEL_INPUTS="io.oci-referrers-compat.inputs"
 
 DISTRIBUTION_VERSION="2.8.2"
@@ -106,11 +108,13 @@ build_distribution() {
 }
 
 build_ferro() {
-    local root="$BUILD_DIR/ferro-oci-server-$FERRO_VERSION" bin ctx
+    # The compiled binary is cached outside the work tree, so a fresh clone on the same machine (CI) reuses it.
+    local root="$CACHE_DIR/ferro-oci-server-$FERRO_VERSION" bin ctx
     bin="$root/bin/ferro-oci-server"
     if [ ! -x "$bin" ]; then
         log "compiling ferro-oci-server $FERRO_VERSION (cargo install --locked, release)"
         local start=$SECONDS
+        mkdir -p "$CACHE_DIR"
         CARGO_TARGET_DIR="$BUILD_DIR/ferro-target" cargo install ferro-oci-server \
             --version "=$FERRO_VERSION" --locked --quiet --root "$root"
         log "compiled ferro-oci-server in $((SECONDS - start))s"

@@ -389,6 +389,8 @@ pub async fn discover(args: DiscoverArgs, order: Vec<SubjectRef>) -> i32 {
         verify: args.verify,
         max_concurrent: args.max_concurrent as usize,
         timeout: Duration::from_secs(args.conn.timeout_seconds),
+        // `--timeout-seconds` is the whole budget, also across several subjects.
+        batch_timeout: Some(Duration::from_secs(args.conn.timeout_seconds)),
         ..DiscoveryOptions::default()
     };
     let metrics = Metrics::default();
