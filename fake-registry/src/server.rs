@@ -15,7 +15,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Limited};
+use http_body_util::BodyExt;
 use hyper::body::{Body, Frame, Incoming, SizeHint};
 use hyper::service::service_fn;
 use hyper::{Request, Response};
@@ -23,7 +23,7 @@ use hyper_util::rt::TokioIo;
 use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 
-use crate::api::MAX_BLOB_BYTES;
+use crate::api::{self, MAX_BLOB_BYTES, MAX_MANIFEST_BYTES};
 use crate::fault::{ArmedFault, FaultRule};
 use crate::layer::{self, Outcome};
 use crate::message::{Req, Resp, parse_query};
@@ -32,6 +32,9 @@ use crate::seed::{self, SeedError, SeedSpec, Seeded};
 use crate::state::State;
 use crate::store::Store;
 use crate::tls::{self, TlsError};
+
+/// Most bytes of an over-limit request body read (and discarded) before the connection is given up.
+const DRAIN_CAP: u64 = 256 * 1024 * 1024;
 
 /// Default referrers page size (profiles that page: `oci-1.1`).
 pub const DEFAULT_PAGE_SIZE: usize = 50;
@@ -575,17 +578,58 @@ async fn serve(
         fault,
     };
 
-    let body = match Limited::new(body, MAX_BLOB_BYTES).collect().await {
-        Ok(c) => c.to_bytes(),
-        Err(e) => {
-            if e.is::<http_body_util::LengthLimitError>() {
-                let r = Resp::error(413, "SIZE_INVALID", "request body exceeds the size limit");
-                state.push_log(log_base(r.status, r.headers.clone(), &r.body, None));
-                return Ok(to_hyper(r, false));
-            }
-            return Err(std::io::Error::other("client body error"));
-        }
+    // Bound memory per request: manifests may not exceed 4 MiB, anything else 64 MiB. A declared
+    // Content-Length over the limit is refused before reading; a body that grows past it is cut off.
+    let is_manifest_put = parts.method == http::Method::PUT
+        && matches!(api::route(&path), api::Route::Manifest { .. });
+    let limit = if is_manifest_put {
+        MAX_MANIFEST_BYTES
+    } else {
+        MAX_BLOB_BYTES
     };
+    let too_large = || {
+        let what = if is_manifest_put {
+            "manifest exceeds the 4 MiB limit"
+        } else {
+            "request body exceeds the 64 MiB limit"
+        };
+        Resp::error(413, "SIZE_INVALID", what)
+    };
+    let declared = parts
+        .headers
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    // Read at most `limit` bytes into memory; past it, keep reading but discard (up to DRAIN_CAP) so the client
+    // gets to read the 413 instead of a connection reset.
+    let mut over = declared.is_some_and(|n| n > limit as u64);
+    let mut buf: Vec<u8> = Vec::new();
+    let mut total: u64 = 0;
+    let mut body = body;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|_| std::io::Error::other("client body error"))?;
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        total = total.saturating_add(data.len() as u64);
+        if !over {
+            if buf.len() + data.len() > limit {
+                over = true;
+                buf = Vec::new();
+            } else {
+                buf.extend_from_slice(&data);
+            }
+        }
+        if over && total > DRAIN_CAP {
+            break;
+        }
+    }
+    if over {
+        let r = finalize(too_large());
+        state.push_log(log_base(r.status, r.headers.clone(), &r.body, None));
+        return Ok(to_hyper(r, false));
+    }
+    let body = Bytes::from(buf);
     let req = Req {
         method: parts.method.clone(),
         path: path.clone(),

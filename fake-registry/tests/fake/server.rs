@@ -139,3 +139,48 @@ fn second_registry_on_a_busy_port_is_a_bind_error() {
     let e = FakeRegistry::builder().addr(a.addr()).start().unwrap_err();
     assert!(matches!(e, fake_registry::StartError::Bind { .. }), "{e}");
 }
+
+#[test]
+fn peak_in_flight_counts_concurrent_requests() {
+    let reg = FakeRegistry::builder()
+        .fault(fake_registry::FaultRule::latency(300).path("/v2/"))
+        .start()
+        .unwrap();
+    assert_eq!(reg.peak_in_flight(), 0);
+    let url = reg.url("/v2/");
+    std::thread::scope(|s| {
+        for _ in 0..4 {
+            s.spawn(|| assert_eq!(get(&url).status, 200));
+        }
+    });
+    assert!(reg.peak_in_flight() >= 2, "{}", reg.peak_in_flight());
+    assert!(reg.peak_in_flight() <= 4);
+    reg.clear_log();
+    assert_eq!(reg.peak_in_flight(), 0);
+}
+
+#[test]
+fn over_limit_bodies_get_413_and_the_client_reads_it() {
+    let reg = FakeRegistry::builder().start().unwrap();
+    // Declared too large: refused without keeping the body.
+    let big = vec![b' '; 5 * 1024 * 1024];
+    let a = send(
+        "PUT",
+        &reg.url("/v2/x/manifests/t"),
+        &[("Content-Type", OCI_MANIFEST)],
+        &big,
+    );
+    assert_eq!(a.status, 413);
+    assert_eq!(a.json()["errors"][0]["code"], "SIZE_INVALID");
+    // Blobs may be larger than manifests.
+    let blob = vec![7u8; 5 * 1024 * 1024];
+    let d = sha256(&blob);
+    let a = send(
+        "POST",
+        &reg.url(&format!("/v2/x/blobs/uploads/?digest={d}")),
+        &[],
+        &blob,
+    );
+    assert_eq!(a.status, 201);
+    assert_eq!(get(&reg.url("/v2/")).status, 200);
+}
