@@ -334,6 +334,109 @@ const SPEC_FALLBACK: crate::profile::ApiReferrers = crate::profile::ApiReferrers
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::profile::Profile;
+    use proptest::prelude::*;
+
+    fn segment() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec![
+            "v2",
+            "",
+            "a",
+            "b",
+            "library",
+            "alpine",
+            "manifests",
+            "blobs",
+            "uploads",
+            "referrers",
+            "tags",
+            "list",
+            "latest",
+            "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a",
+            "sha256:zz",
+            "sha512:00",
+            "..",
+            "%2F",
+            "token",
+            "auth",
+            "-",
+            "A",
+            "ServiceLogin",
+            "service",
+            "jwt",
+            "oauth2",
+            "sha256-x.sig",
+        ])
+    }
+
+    fn header() -> impl Strategy<Value = (&'static str, &'static str)> {
+        prop::sample::select(vec![
+            ("content-type", "application/vnd.oci.image.manifest.v1+json"),
+            ("content-type", "application/vnd.oci.image.index.v1+json"),
+            ("content-type", ";;"),
+            ("accept", "*/*"),
+            ("accept", ",,;q=0"),
+            ("authorization", "Bearer nope"),
+            ("authorization", "Basic QVdTOmRlbW8="),
+            ("authorization", "Basic !!!"),
+            ("content-range", "5-2"),
+            ("content-range", "0-99999999999999999999"),
+            ("range", "bytes=3-1"),
+            ("range", "bytes=0-"),
+            ("host", "\u{7f}"),
+        ])
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+        /// Whatever arrives, every profile answers with a valid status and never panics.
+        #[test]
+        fn never_panics(
+            profile in prop::sample::select(Profile::all()),
+            method in prop::sample::select(vec!["GET", "HEAD", "PUT", "POST", "PATCH", "DELETE", "OPTIONS"]),
+            segs in prop::collection::vec(segment(), 0..8),
+            trailing in any::<bool>(),
+            query in prop::option::of(prop::sample::select(vec![
+                "n=2", "last=a", "n=-1", "n=99999999999999999999", "artifactType=x%2By&artifactType=",
+                "digest=sha256:zz", "mount=sha256:00&from=a", "%%%", "service=x&scope=repository:a:pull",
+            ])),
+            headers in prop::collection::vec(header(), 0..4),
+            body in prop::collection::vec(any::<u8>(), 0..64),
+            json_body in any::<bool>(),
+            other_host in any::<bool>(),
+        ) {
+            let state = State::new(profile, 2, None, vec![], "http://127.0.0.2:1".into());
+            crate::seed::apply(&state.store, profile, &crate::seed::SeedSpec::demo()).unwrap();
+            let mut path = format!("/{}", segs.join("/"));
+            if trailing {
+                path.push('/');
+            }
+            let mut map = http::HeaderMap::new();
+            for (k, v) in headers {
+                if let Ok(v) = http::HeaderValue::from_str(v) {
+                    map.append(k, v);
+                }
+            }
+            let body = if json_body {
+                Bytes::from_static(br#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a","size":2,"mediaType":"x"}],"subject":{"digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a","mediaType":"application/vnd.oci.image.index.v1+json"}}"#)
+            } else {
+                Bytes::from(body)
+            };
+            let req = Req {
+                method: http::Method::from_bytes(method.as_bytes()).unwrap(),
+                path,
+                query: query.map(crate::message::parse_query).unwrap_or_default(),
+                raw_query: query.map(str::to_string),
+                headers: map,
+                body,
+                other_host,
+                scheme: "http",
+                listener_host: "127.0.0.1:1".into(),
+            };
+            let r = respond(&state, &req);
+            prop_assert!((100..600).contains(&r.status), "{}", r.status);
+        }
+    }
 
     #[test]
     fn durations_and_corruption() {

@@ -8,11 +8,10 @@ use std::convert::Infallible;
 use std::net::{Ipv4Addr, SocketAddr, TcpListener as StdListener};
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
-use std::sync::atomic::AtomicU64;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::BodyExt;
@@ -30,7 +29,6 @@ use crate::message::{Req, Resp, parse_query};
 use crate::profile::Profile;
 use crate::seed::{self, SeedError, SeedSpec, Seeded};
 use crate::state::State;
-use crate::store::Store;
 use crate::tls::{self, TlsError};
 
 /// Most bytes of an over-limit request body read (and discarded) before the connection is given up.
@@ -226,20 +224,13 @@ impl Builder {
             (None, None, false)
         };
 
-        let state = Arc::new(State {
-            store: Store::default(),
-            profile: self.profile,
-            page_size: self.page_size,
-            credentials: self.credentials.clone(),
-            tokens: Mutex::default(),
-            token_counter: AtomicU64::new(1),
-            faults: RwLock::new(self.faults.into_iter().map(ArmedFault::new).collect()),
-            log: Mutex::default(),
-            started: Instant::now(),
-            other_base: format!("{scheme}://{other_addr}"),
-            pulls: AtomicU64::new(0),
-            in_flight: Default::default(),
-        });
+        let state = Arc::new(State::new(
+            self.profile,
+            self.page_size,
+            self.credentials.clone(),
+            self.faults,
+            format!("{scheme}://{other_addr}"),
+        ));
         let mut seeded = Seeded::default();
         for spec in &self.seeds {
             let s = seed::apply(&state.store, self.profile, spec)?;

@@ -70,6 +70,29 @@ impl Drop for InFlightGuard<'_> {
 }
 
 impl State {
+    pub fn new(
+        profile: Profile,
+        page_size: usize,
+        credentials: Option<(String, String)>,
+        faults: Vec<crate::fault::FaultRule>,
+        other_base: String,
+    ) -> State {
+        State {
+            store: Store::default(),
+            profile,
+            page_size,
+            credentials,
+            tokens: Mutex::default(),
+            token_counter: AtomicU64::new(1),
+            faults: RwLock::new(faults.into_iter().map(ArmedFault::new).collect()),
+            log: Mutex::default(),
+            started: Instant::now(),
+            other_base,
+            pulls: AtomicU64::new(0),
+            in_flight: Default::default(),
+        }
+    }
+
     pub fn lock_log(&self) -> MutexGuard<'_, Vec<LoggedRequest>> {
         self.log.lock().unwrap_or_else(|p| p.into_inner())
     }
