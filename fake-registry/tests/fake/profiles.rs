@@ -603,3 +603,70 @@ fn ghcr_2026_redirects_before_auth_to_github_which_says_not_found() {
     // Everything else still wants GHCR's token.
     assert_eq!(get(&reg.url("/v2/library/alpine/tags/list")).status, 401);
 }
+
+/// The README's profile table is generated from the profiles; `UPDATE_README=1 cargo test -p fake-registry
+/// readme` rewrites it.
+#[test]
+fn readme_profile_table_is_current() {
+    let mut table = String::from(
+        "| profile | emulates | referrers endpoint (demo seed) | verdict | filter | paging | auth | facts (H/M/L/assumed) |\n|---|---|---|---|---|---|---|---|\n",
+    );
+    let opt = |b: Option<bool>| match b {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "unknown",
+    };
+    for p in Profile::all() {
+        let d = p.declared();
+        let count =
+            |c: fake_registry::Confidence| p.facts().iter().filter(|f| f.confidence == c).count();
+        let endpoint = match (d.referrers_api, d.referrers_status_unsupported) {
+            (true, _) => "200 + index".to_string(),
+            (false, Some(s)) => format!("{s} (no API)"),
+            (false, None) => "no API".to_string(),
+        };
+        let endpoint = if p.name() == "synthetic-404-index" {
+            "404 + index".to_string()
+        } else {
+            endpoint
+        };
+        table.push_str(&format!(
+            "| `{}`{} | {} | {} | {} | {} | {} | {} | {}/{}/{}/{} |\n",
+            p.name(),
+            if p.synthetic() { " (synthetic)" } else { "" },
+            p.emulates(),
+            endpoint,
+            d.check_verdict,
+            if d.referrers_api {
+                opt(d.filter)
+            } else {
+                "–"
+            },
+            if d.referrers_api {
+                opt(d.paging)
+            } else {
+                "–"
+            },
+            d.auth_scheme,
+            count(fake_registry::Confidence::High),
+            count(fake_registry::Confidence::Medium),
+            count(fake_registry::Confidence::Low),
+            count(fake_registry::Confidence::Assumed),
+        ));
+    }
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
+    let readme = std::fs::read_to_string(path).unwrap();
+    let (start, end) = ("<!-- profiles:start -->\n", "<!-- profiles:end -->");
+    let i = readme.find(start).expect("start marker") + start.len();
+    let j = readme.find(end).expect("end marker");
+    if std::env::var_os("UPDATE_README").is_some() {
+        let new = format!("{}{}{}", &readme[..i], table, &readme[j..]);
+        std::fs::write(path, new).unwrap();
+    } else {
+        assert_eq!(
+            readme[i..j],
+            table,
+            "README profile table is stale: run UPDATE_README=1 cargo test -p fake-registry readme"
+        );
+    }
+}
