@@ -121,7 +121,27 @@ pub(crate) fn challenge(state: &State, req: &Req, route: &Route) -> Resp {
         (Route::Base, Some(b)) => b,
         _ => &auth.unauthorized,
     };
-    crate::api::canned(body).header("www-authenticate", header)
+    let mut resp = crate::api::canned(body);
+    if body.body.contains("{repo}") {
+        let repo = crate::api::route_repo(route).unwrap_or("");
+        let action = match req.method.as_str() {
+            "GET" | "HEAD" => "pull",
+            "DELETE" => "delete",
+            _ => "push",
+        };
+        resp.body = bytes::Bytes::from(
+            body.body
+                .replace("{repo}", &json_escape(repo))
+                .replace("{action}", action),
+        );
+    }
+    resp.header("www-authenticate", header)
+}
+
+/// Escape a string for a JSON string literal (repository names are already restricted, but be safe).
+fn json_escape(s: &str) -> String {
+    let quoted = serde_json::Value::String(s.to_string()).to_string();
+    quoted[1..quoted.len() - 1].to_string()
 }
 
 /// Check a request against the profile's auth; `Err` is the 401 to send.

@@ -228,6 +228,11 @@ pub(crate) fn respond(state: &State, req: &Req) -> Resp {
         {
             return api::canned(&r.target);
         }
+        if behaviour.cdn_blobs
+            && let Some(r) = cdn_blob(state, req)
+        {
+            return r;
+        }
         let route = api::route(&req.path);
         if route == Route::Unknown {
             return Resp::with_body(
@@ -278,10 +283,56 @@ pub(crate) fn respond(state: &State, req: &Req) -> Resp {
             "ratelimit-remaining".into(),
             format!("{};w=21600", 100u64.saturating_sub(used)),
         ));
+    }
+    if behaviour.pull_rate_headers && resp.get_header("docker-ratelimit-source").is_none() {
         resp.headers
             .push(("docker-ratelimit-source".into(), "127.0.0.1".into()));
     }
+    // Docker Hub serves blob content from its CDN: GET answers 307 to another host.
+    if behaviour.cdn_blobs
+        && req.method == Method::GET
+        && resp.status == 200
+        && let Route::Blob { digest, .. } = &route
+        && let Some((alg, hex)) = digest.split_once(':')
+    {
+        let mut r = Resp::empty(307).header(
+            "location",
+            format!(
+                "{}{CDN_PREFIX}{alg}/{}/{hex}/data?verify=1700000000-fake",
+                state.other_base,
+                hex.get(..2).unwrap_or("00")
+            ),
+        );
+        for (k, v) in &resp.headers {
+            if k == "docker-distribution-api-version" || k == "docker-ratelimit-source" {
+                r.headers.push((k.clone(), v.clone()));
+            }
+        }
+        return r;
+    }
     resp
+}
+
+/// Path prefix of Docker Hub's blob CDN on the other host (production.cloudflare.docker.com).
+const CDN_PREFIX: &str = "/registry-v2/docker/registry/v2/blobs/";
+
+/// Serve `/registry-v2/docker/registry/v2/blobs/<alg>/<xx>/<hex>/data` from any repository's blobs.
+fn cdn_blob(state: &State, req: &Req) -> Option<Resp> {
+    let rest = req.path.strip_prefix(CDN_PREFIX)?;
+    let mut parts = rest.split('/');
+    let (alg, _, hex, data) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    if data != "data" || parts.next().is_some() {
+        return None;
+    }
+    let digest = format!("{alg}:{hex}");
+    Some(match state.store.find_blob(&digest) {
+        Some(b) => Resp::with_body(200, Some("application/octet-stream"), b),
+        None => Resp::with_body(
+            404,
+            Some("application/xml"),
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>NoSuchKey</Code></Error>",
+        ),
+    })
 }
 
 fn referrers_or_api(state: &State, req: &Req, route: &Route) -> Resp {

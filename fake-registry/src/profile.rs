@@ -296,6 +296,8 @@ pub struct Behaviour {
     pub reject_index_subject_put: Option<Canned>,
     /// Docker Hub's `ratelimit-limit`/`ratelimit-remaining`/`docker-ratelimit-source` on manifest GET/HEAD.
     pub pull_rate_headers: bool,
+    /// Blob GETs answer 307 to a CDN on the other host, which serves the content without auth (Docker Hub).
+    pub cdn_blobs: bool,
     /// Seed storage for `storage = "auto"`.
     pub storage: AutoStorage,
 }

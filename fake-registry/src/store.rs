@@ -126,6 +126,16 @@ impl Store {
         (digest == EMPTY_JSON_DIGEST).then(|| Bytes::from_static(b"{}"))
     }
 
+    /// Find a blob by digest in any repository (a CDN serving by digest).
+    pub fn find_blob(&self, digest: &str) -> Option<Bytes> {
+        let inner = self.lock();
+        inner
+            .repos
+            .values()
+            .find_map(|r| r.blobs.get(digest).cloned())
+            .or_else(|| (digest == EMPTY_JSON_DIGEST).then(|| Bytes::from_static(b"{}")))
+    }
+
     /// Remove a blob; true when it existed.
     pub fn delete_blob(&self, repo: &str, digest: &str) -> bool {
         self.lock()

@@ -96,6 +96,7 @@ const SPEC: Behaviour = Behaviour {
     oci_subject_header: true,
     reject_index_subject_put: None,
     pull_rate_headers: false,
+    cdn_blobs: false,
     storage: AutoStorage::Api,
 };
 
@@ -312,8 +313,8 @@ const HARBOR_AUTH: Auth = Auth {
         },
     },
     anonymous: Anonymous::AnonymousToken,
-    unauthorized: UNAUTHORIZED_JSON,
-    base_unauthorized: None,
+    unauthorized: UNAUTHORIZED_WITH_ACCESS,
+    base_unauthorized: Some(UNAUTHORIZED_NO_ACCESS),
 };
 const FACT_HARBOR_AUTH: Fact = Fact {
     topic: "auth",
@@ -980,6 +981,19 @@ pub(super) static ECR_2023: ProfileDef = ProfileDef {
     },
 };
 
+/// Distribution's token-auth 401 body (Docker Hub, Harbor): the denied access in `detail`.
+const UNAUTHORIZED_WITH_ACCESS: Canned = Canned {
+    status: 401,
+    content_type: JSON,
+    body: "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication required\",\"detail\":[{\"Type\":\"repository\",\"Class\":\"\",\"Name\":\"{repo}\",\"Action\":\"{action}\"}]}]}\n",
+    headers: &[],
+};
+const UNAUTHORIZED_NO_ACCESS: Canned = Canned {
+    status: 401,
+    content_type: JSON,
+    body: "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication required\",\"detail\":null}]}\n",
+    headers: &[],
+};
 const DOCKERHUB_AUTH: Auth = Auth {
     scheme: Scheme::Bearer {
         word: "Bearer",
@@ -989,8 +1003,20 @@ const DOCKERHUB_AUTH: Auth = Auth {
         token: TOKEN_FULL,
     },
     anonymous: Anonymous::AnonymousToken,
-    unauthorized: UNAUTHORIZED_JSON,
-    base_unauthorized: None,
+    unauthorized: UNAUTHORIZED_WITH_ACCESS,
+    base_unauthorized: Some(UNAUTHORIZED_NO_ACCESS),
+};
+const FACT_DOCKERHUB_401: Fact = Fact {
+    topic: "auth",
+    claim: "401 body {\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication required\",\"detail\":[{\"Type\":\"repository\",\"Class\":\"\",\"Name\":\"<repo>\",\"Action\":\"pull\"}]}]}, Content-Type application/json, with docker-ratelimit-source",
+    source: "curl transcripts of registry-1.docker.io (2023); distribution registry/auth/token",
+    confidence: Medium,
+};
+const FACT_DOCKERHUB_CDN: Fact = Fact {
+    topic: "blobs",
+    claim: "blob GET answers 307 to production.cloudflare.docker.com/registry-v2/docker/registry/v2/blobs/<alg>/<xx>/<hex>/data?verify=...",
+    source: "curl transcripts of registry-1.docker.io (2023)",
+    confidence: Medium,
 };
 const FACT_DOCKERHUB_AUTH: Fact = Fact {
     topic: "auth",
@@ -1039,6 +1065,8 @@ pub(super) static DOCKERHUB: ProfileDef = ProfileDef {
             confidence: Assumed,
         },
         FACT_DOCKERHUB_AUTH,
+        FACT_DOCKERHUB_401,
+        FACT_DOCKERHUB_CDN,
         FACT_DOCKERHUB_RATE,
         FACT_API_VERSION,
     ],
@@ -1047,6 +1075,7 @@ pub(super) static DOCKERHUB: ProfileDef = ProfileDef {
         auth: DOCKERHUB_AUTH,
         rate_limit: RateLimitStyle::DockerHub,
         pull_rate_headers: true,
+        cdn_blobs: true,
         ..SPEC
     },
 };
@@ -1079,6 +1108,8 @@ pub(super) static DOCKERHUB_2024: ProfileDef = ProfileDef {
             confidence: Assumed,
         },
         FACT_DOCKERHUB_AUTH,
+        FACT_DOCKERHUB_401,
+        FACT_DOCKERHUB_CDN,
         FACT_DOCKERHUB_RATE,
         FACT_API_VERSION,
         FACT_NO_API_STORAGE,
@@ -1087,6 +1118,7 @@ pub(super) static DOCKERHUB_2024: ProfileDef = ProfileDef {
         auth: DOCKERHUB_AUTH,
         rate_limit: RateLimitStyle::DockerHub,
         pull_rate_headers: true,
+        cdn_blobs: true,
         ..NO_API
     },
 };

@@ -179,3 +179,59 @@ fn zot_challenge_uses_lowercase_basic() {
     let a = get(&reg.url("/v2/"));
     assert_eq!(a.header("www-authenticate"), Some("basic realm=\"zot\""));
 }
+
+#[test]
+fn dockerhub_401_names_the_denied_access_and_blobs_come_from_a_cdn() {
+    let reg = FakeRegistry::builder()
+        .profile(Profile::DOCKERHUB)
+        .seed_demo()
+        .start()
+        .unwrap();
+    let a = get(&reg.url("/v2/library/alpine/manifests/latest"));
+    assert_eq!(
+        a.text(),
+        "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication required\",\"detail\":[{\"Type\":\"repository\",\"Class\":\"\",\"Name\":\"library/alpine\",\"Action\":\"pull\"}]}]}\n"
+    );
+    assert!(a.header("docker-ratelimit-source").is_some());
+    let base = get(&reg.url("/v2/"));
+    assert_eq!(base.json()["errors"][0]["detail"], serde_json::Value::Null);
+
+    let c = Client::anonymous();
+    let m = c
+        .get(&reg.url("/v2/library/alpine/manifests/latest"))
+        .json();
+    let layer = m["layers"][0]["digest"].as_str().unwrap().to_string();
+    let r = c.get(&reg.url(&format!("/v2/library/alpine/blobs/{layer}")));
+    assert_eq!(r.status, 307);
+    let loc = r.header("location").unwrap().to_string();
+    let hex = layer.strip_prefix("sha256:").unwrap();
+    assert_eq!(
+        loc,
+        format!(
+            "{}/registry-v2/docker/registry/v2/blobs/sha256/{}/{hex}/data?verify=1700000000-fake",
+            reg.other_host_url(),
+            &hex[..2]
+        )
+    );
+    let b = get(&loc);
+    assert_eq!(b.status, 200);
+    assert_eq!(sha256(&b.body), layer);
+    // HEAD is answered by the registry itself.
+    let h = c.send(
+        "HEAD",
+        &reg.url(&format!("/v2/library/alpine/blobs/{layer}")),
+        &[],
+        b"",
+    );
+    assert_eq!(h.status, 200);
+    let other = reg
+        .other_host_url()
+        .trim_start_matches("http://")
+        .to_string();
+    assert!(
+        reg.request_log()
+            .iter()
+            .filter(|l| l.host == other)
+            .all(|l| l.authorization.is_none())
+    );
+}
