@@ -224,9 +224,9 @@ impl FaultRule {
     }
 }
 
-/// The `[[faults]]` file format (`--faults FILE`).
+/// The `[[faults]]` file format (`--faults FILE`). Other top-level keys are ignored, so a whole scenario file
+/// can be passed; each rule is checked strictly.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct FaultFile {
     /// The rules, in order.
     #[serde(default)]

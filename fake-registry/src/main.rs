@@ -24,13 +24,14 @@ struct Cli {
     /// Address to listen on (port 0 picks a free port).
     #[arg(long, default_value = "127.0.0.1:5000")]
     addr: SocketAddr,
-    /// Preload content: `demo` (library/alpine:latest with an SBOM, a signature and an attestation).
+    /// Preload content: `demo` (library/alpine:latest with an SBOM, a signature and an attestation), or a TOML
+    /// file with a `[seed]` table (a scenario file works).
     #[arg(long)]
     seed: Option<String>,
     /// Require these credentials (USER:PASS).
     #[arg(long)]
     credentials: Option<String>,
-    /// Fault rules, a TOML file with `[[faults]]` entries.
+    /// Fault rules, a TOML file with `[[faults]]` entries (a scenario file works).
     #[arg(long)]
     faults: Option<PathBuf>,
     /// Serve HTTPS with a self-signed CA made at start (its PEM path is printed on line 2).
@@ -75,7 +76,13 @@ fn run(cli: Cli) -> Result<(), String> {
     match cli.seed.as_deref() {
         None => {}
         Some("demo") => b = b.seed_demo(),
-        Some(other) => return Err(format!("unknown seed `{other}` (expected `demo`)")),
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("--seed {path}: expected `demo` or a TOML file: {e}"))?;
+            let spec =
+                fake_registry::SeedSpec::from_toml(&text).map_err(|e| format!("{path}: {e}"))?;
+            b = b.seed(spec);
+        }
     }
     if let Some(c) = &cli.credentials {
         let (u, p) = c.split_once(':').ok_or("--credentials must be USER:PASS")?;

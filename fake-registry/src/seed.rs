@@ -45,7 +45,19 @@ pub struct SeedSpec {
     pub subjects: Vec<SubjectSpec>,
 }
 
+/// A TOML file holding a `[seed]` table (a scenario file, or just the table).
+#[derive(Debug, Clone, Deserialize)]
+struct SeedFile {
+    #[serde(default)]
+    seed: SeedSpec,
+}
+
 impl SeedSpec {
+    /// Read the `[seed]` table of a TOML document (other top-level keys, e.g. a whole scenario, are ignored).
+    pub fn from_toml(text: &str) -> Result<SeedSpec, toml::de::Error> {
+        toml::from_str::<SeedFile>(text).map(|f| f.seed)
+    }
+
     /// The `--seed demo` content.
     pub fn demo() -> SeedSpec {
         SeedSpec {

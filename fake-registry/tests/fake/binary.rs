@@ -170,3 +170,40 @@ fn unknown_profile_is_an_error() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown profile"));
 }
+
+#[test]
+fn seed_and_faults_from_a_scenario_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("s.toml");
+    std::fs::write(
+        &scenario,
+        r#"
+description = "a whole scenario file"
+[seed]
+[[seed.subjects]]
+repository = "team/app"
+tag = "v1"
+count = 2
+
+[[faults]]
+path = "/v2/*/tags/list"
+action = "status"
+status = 502
+times = 1
+
+[expect]
+complete = true
+"#,
+    )
+    .unwrap();
+    let s = scenario.to_str().unwrap();
+    let (_child, lines) = start(&["--addr", "127.0.0.1:0", "--seed", s, "--faults", s]);
+    let url = lines[0].strip_prefix("listening on ").unwrap().to_string();
+    assert_eq!(get(&format!("{url}/v2/team/app/tags/list")).status, 502);
+    let tags = get(&format!("{url}/v2/team/app/tags/list")).json();
+    assert_eq!(tags["tags"], serde_json::json!(["v1"]));
+    let h = send("HEAD", &format!("{url}/v2/team/app/manifests/v1"), &[], b"");
+    let d = h.header("docker-content-digest").unwrap();
+    let r = get(&format!("{url}/v2/team/app/referrers/{d}")).json();
+    assert_eq!(r["manifests"].as_array().unwrap().len(), 2);
+}
