@@ -33,6 +33,15 @@
 //!   are required everywhere (wrong ones get 401 with the profile's challenge and body). Scopes are not enforced.
 //! - **Unknown vendor details** (filter, paging of ECR, Docker Hub, ACR, Artifactory): the fake does not filter and
 //!   answers in one page; those facts are marked assumed.
+//! - **Profiles beyond the 22** are appended to [`Profile::all`] after them: `harbor-2.10` (index
+//!   Content-Type but the pre-2.11 `{}`/filter/descriptor bugs) and `ghcr-2026` (303 to github.com, then 404).
+//! - **Harbor before 2.11** is emulated from its `referrers.go`: `OCI-Filters-Applied` carries the requested
+//!   value, the listed `artifactType` is the config media type (so an `artifactType` filter can drop an SBOM whose
+//!   config is the empty type), `size` includes the blobs, `X-Total-Count` counts before filtering.
+//! - **Docker Hub** answers blob GETs with 307 to a CDN path on the other host (served without auth), sends
+//!   `docker-ratelimit-source` everywhere and `ratelimit-*` on manifest GET/HEAD (only GET counts).
+//! - **Scenario files**: the binary's `--seed FILE` and `--faults FILE` read the `[seed]` table and the
+//!   `[[faults]]` list of a TOML file, so a scenario file can be passed as is.
 //! - **Referrers paging** (`oci-1.1`): `Link: </v2/<name>/referrers/<digest>?last=<digest>>; rel="next"`; the
 //!   cursor is opaque to clients, the page size set by [`Builder::page_size`] (default 50).
 //! - **ECR and index subjects**: aws/containers-roadmap #2783 reports a 405 on *pushing* a referrer whose subject

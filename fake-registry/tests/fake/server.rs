@@ -184,3 +184,12 @@ fn over_limit_bodies_get_413_and_the_client_reads_it() {
     assert_eq!(a.status, 201);
     assert_eq!(get(&reg.url("/v2/")).status, 200);
 }
+
+#[test]
+fn handles_are_send_and_sync() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<FakeRegistry>();
+    assert_send_sync::<Profile>();
+    assert_send_sync::<fake_registry::Seeded>();
+    assert_send_sync::<fake_registry::FaultRule>();
+}
