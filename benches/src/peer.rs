@@ -1,0 +1,37 @@
+//! The peer: the `oci-client` crate (0.18, reqwest 0.13 + rustls like ours) calling `pull_referrers` on the same
+//! fake and subject.
+//!
+//! What it does (read from its source, `src/client.rs`): one GET of `/v2/<repo>/referrers/<digest>` and, on a
+//! 404, one GET of the tag-schema tag `sha256-<hex>` (an empty index when that is missing). It does not follow
+//! `Link` (so it returns only the first page), and does not know cosign tags. Where its answer differs from
+//! ours, the report says so (the `same_answer` column).
+
+use std::collections::BTreeSet;
+
+use oci_client::client::{ClientConfig, ClientProtocol};
+use oci_client::{Client, Reference};
+
+/// A new `oci-client` client speaking plain HTTP (the fake listens on loopback without TLS).
+pub fn client() -> Client {
+    Client::new(ClientConfig {
+        protocol: ClientProtocol::Http,
+        ..ClientConfig::default()
+    })
+}
+
+/// The reference `oci-client` wants: `<host:port>/<repository>@<digest>`.
+pub fn reference(base_url: &str, repository: &str, digest: &str) -> Reference {
+    let host = base_url
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
+    Reference::with_digest(host, repository.to_string(), digest.to_string())
+}
+
+/// `pull_referrers` (no artifact-type filter); the referrer digests it returned.
+pub async fn pull(c: &Client, r: &Reference) -> Result<BTreeSet<String>, String> {
+    c.pull_referrers(r, None)
+        .await
+        .map(|idx| idx.manifests.into_iter().map(|m| m.digest).collect())
+        .map_err(|e| e.to_string())
+}
