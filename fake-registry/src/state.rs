@@ -12,6 +12,8 @@ use crate::store::Store;
 
 /// Most request-log entries kept (oldest dropped first), so a long-running binary does not grow without bound.
 pub const MAX_LOG_ENTRIES: usize = 20_000;
+/// Most tokens remembered; past it the older half is forgotten.
+pub const MAX_TOKENS: usize = 100_000;
 
 pub(crate) struct State {
     pub store: Store,
@@ -117,8 +119,18 @@ impl State {
             "fake.{n}.{}",
             &crate::digest::sha256(format!("{principal}/{n}/{:?}", self.started).as_bytes())[7..39]
         );
-        self.lock_tokens()
-            .insert(token.clone(), principal.to_string());
+        let mut tokens = self.lock_tokens();
+        if tokens.len() >= MAX_TOKENS {
+            // Forget the older half (clients re-authenticate on 401, as with an expired token).
+            let keep_from = n.saturating_sub(MAX_TOKENS as u64 / 2);
+            tokens.retain(|t, _| {
+                t.split('.')
+                    .nth(1)
+                    .and_then(|x| x.parse::<u64>().ok())
+                    .is_some_and(|i| i >= keep_from)
+            });
+        }
+        tokens.insert(token.clone(), principal.to_string());
         token
     }
 }

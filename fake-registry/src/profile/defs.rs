@@ -740,6 +740,12 @@ pub(super) static QUAY_3_12_0: ProfileDef = ProfileDef {
             confidence: High,
         },
         FACT_QUAY_BAD_DIGEST,
+        Fact {
+            topic: "referrers",
+            claim: "descriptors may lack artifactType and annotations in early 3.12 builds (fixed by PR #3047, backported to 3.12); not emulated: the fake lists both",
+            source: "quay/quay PR #3047 (PROJQUAY-7481, cherry-pick redhat-3.12)",
+            confidence: Low,
+        },
         FACT_QUAY_AUTH,
         FACT_QUAY_RATE,
         FACT_API_VERSION,
