@@ -754,6 +754,17 @@ pub(crate) fn index_body(manifests: &[Descriptor]) -> Bytes {
     )
 }
 
+/// A descriptor as this referrers variant lists it (Harbor < 2.11: config media type, size with blobs).
+pub(crate) fn as_listed(mut d: Descriptor, cfg: &ApiReferrers) -> Descriptor {
+    if cfg.artifact_type_from == ArtifactTypeFrom::ConfigMediaType {
+        d.artifact_type = d.config_media_type.clone();
+    }
+    if cfg.size_includes_blobs {
+        d.size = d.size.saturating_add(d.blobs_size);
+    }
+    d
+}
+
 fn referrers(state: &State, req: &Req, repo: &str, digest: &str, cfg: &ApiReferrers) -> Resp {
     if ParsedDigest::parse(digest).is_none() {
         return canned_ref(&cfg.bad_digest, digest);
@@ -787,18 +798,7 @@ fn referrers(state: &State, req: &Req, repo: &str, digest: &str, cfg: &ApiReferr
     };
     let filtered = cfg.filter && !wanted.is_empty();
     let unfiltered_total = all.len();
-    let all: Vec<Descriptor> = all
-        .into_iter()
-        .map(|mut d| {
-            if cfg.artifact_type_from == ArtifactTypeFrom::ConfigMediaType {
-                d.artifact_type = d.config_media_type.clone();
-            }
-            if cfg.size_includes_blobs {
-                d.size = d.size.saturating_add(d.blobs_size);
-            }
-            d
-        })
-        .collect();
+    let all: Vec<Descriptor> = all.into_iter().map(|d| as_listed(d, cfg)).collect();
     let list: Vec<Descriptor> = if filtered {
         all.into_iter()
             .filter(|d| {

@@ -476,6 +476,17 @@ impl Profile {
     /// `ghcr-2026` (beyond the list)
     pub const GHCR_2026: Profile = Profile(&defs::GHCR_2026);
 
+    /// Does the referrers API list descriptors exactly as the spec derives them (`artifactType` from the manifest,
+    /// else its config; `size` of the manifest)? False for Harbor before 2.11; true for profiles without the API.
+    pub fn lists_spec_descriptors(&self) -> bool {
+        match &self.0.behaviour.referrers {
+            Referrers::Api(a) => {
+                a.artifact_type_from == ArtifactTypeFrom::Spec && !a.size_includes_blobs
+            }
+            _ => true,
+        }
+    }
+
     /// Is the referrers API implemented (200 + index for an existing subject, or the synthetic 404 + index)?
     pub fn has_referrers_api(&self) -> bool {
         matches!(self.0.behaviour.referrers, Referrers::Api(_))

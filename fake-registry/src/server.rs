@@ -345,6 +345,21 @@ impl FakeRegistry {
     pub fn seed(&self, spec: &SeedSpec) -> Result<Seeded, SeedError> {
         seed::apply(&self.state.store, self.state.profile, spec)
     }
+    /// The referrers of `subject` exactly as this profile's referrers API lists them, unfiltered and unpaged
+    /// (`None` when the profile has no API or the repository does not exist). On most profiles these equal the
+    /// spec-derived ground truth in [`Self::seeded`]; Harbor before 2.11 lists the config media type as
+    /// `artifactType` and a size that includes the blobs, so compare API-path discovery with this.
+    pub fn listed_referrers(
+        &self,
+        repo: &str,
+        subject: &str,
+    ) -> Option<Vec<crate::store::Descriptor>> {
+        let crate::profile::Referrers::Api(cfg) = &self.state.profile.behaviour().referrers else {
+            return None;
+        };
+        let list = self.state.store.referrers(repo, subject)?;
+        Some(list.into_iter().map(|d| api::as_listed(d, cfg)).collect())
+    }
     /// With TLS: the CA file written at start.
     pub fn ca_pem_path(&self) -> Option<&Path> {
         self.ca_path.as_deref()
@@ -647,6 +662,10 @@ async fn serve(
         Outcome::Stall(r) => {
             let r = finalize(r);
             state.push_log(log_base(r.status, r.headers.clone(), &r.body, fault));
+            if r.body.is_empty() {
+                // Nothing to withhold after the headers: withhold the headers instead (until shutdown).
+                std::future::pending::<()>().await;
+            }
             Ok(to_hyper(r, true))
         }
     }
@@ -664,7 +683,8 @@ fn to_hyper(r: Resp, stall: bool) -> Response<ResBody> {
     let status =
         http::StatusCode::from_u16(r.status).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
     let body = if stall {
-        let n = r.body.len().min(16);
+        // At most 16 bytes and never the whole body, so the client always waits for more.
+        let n = (r.body.len() / 2).min(16);
         ResBody::Stall((n > 0).then(|| r.body.slice(..n)))
     } else if r.body.is_empty() {
         ResBody::Full(None)

@@ -315,3 +315,37 @@ fn faults_never_apply_on_the_other_host() {
     assert_eq!(get(&reg.url("/v2/")).status, 500);
     assert_eq!(get(&format!("{}/v2/", reg.other_host_url())).status, 200);
 }
+
+#[test]
+fn stall_withholds_bodiless_answers_and_never_sends_a_whole_small_body() {
+    // A redirect has no body: the whole answer is withheld.
+    let reg = FakeRegistry::builder()
+        .profile(Profile::GHCR_2026)
+        .seed_demo()
+        .fault(FaultRule::new(FaultAction::Stall).path("/v2/*/referrers/*"))
+        .start()
+        .unwrap();
+    let r = try_send(
+        "GET",
+        &referrers_url(&reg),
+        &[],
+        b"",
+        None,
+        Duration::from_millis(300),
+    );
+    assert!(r.is_err(), "{r:?}");
+    // `{}` is 2 bytes: at most 1 is sent.
+    let reg = FakeRegistry::builder()
+        .fault(FaultRule::new(FaultAction::Stall).path("/v2/"))
+        .start()
+        .unwrap();
+    let r = try_send(
+        "GET",
+        &reg.url("/v2/"),
+        &[],
+        b"",
+        None,
+        Duration::from_millis(300),
+    );
+    assert!(r.is_err(), "{r:?}");
+}

@@ -670,3 +670,37 @@ fn readme_profile_table_is_current() {
         );
     }
 }
+
+#[test]
+fn listed_referrers_is_the_api_view_of_the_ground_truth() {
+    for p in Profile::all() {
+        let reg = FakeRegistry::builder()
+            .profile(p)
+            .seed_demo()
+            .start()
+            .unwrap();
+        let s = &reg.seeded().subjects[0];
+        let listed = reg.listed_referrers(&s.repository, &s.digest);
+        assert_eq!(listed.is_some(), p.has_referrers_api(), "{p}");
+        let Some(listed) = listed else { continue };
+        assert_eq!(listed.len(), 3, "{p}");
+        let same = listed.iter().zip(&s.referrers).all(|(l, r)| {
+            l.digest == r.digest && l.size == r.size && l.artifact_type == r.artifact_type
+        });
+        assert_eq!(same, p.lists_spec_descriptors(), "{p}");
+        // And it is what the endpoint answers.
+        let c = if p.name().starts_with("ecr") {
+            Client::with("AWS", "demo")
+        } else {
+            Client::anonymous()
+        };
+        let j = c
+            .get(&reg.url(&format!("/v2/library/alpine/referrers/{}", s.digest)))
+            .json();
+        assert_eq!(
+            j["manifests"],
+            serde_json::to_value(&listed).unwrap(),
+            "{p}"
+        );
+    }
+}
