@@ -102,7 +102,7 @@ pub enum FaultAction {
     /// Close the connection without an answer.
     Reset,
     /// Send the headers (and at most 16 bytes, less than half, of the body), then nothing until shutdown. An answer
-    /// without a body (a redirect, a 204) is withheld entirely instead.
+    /// without a body (a redirect, a 204) has nothing to withhold and goes out whole.
     Stall,
     /// Answer normally but change a byte of the body so its digest no longer matches.
     CorruptBody,

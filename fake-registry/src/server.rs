@@ -662,11 +662,9 @@ async fn serve(
         Outcome::Stall(r) => {
             let r = finalize(r);
             state.push_log(log_base(r.status, r.headers.clone(), &r.body, fault));
-            if r.body.is_empty() {
-                // Nothing to withhold after the headers: withhold the headers instead (until shutdown).
-                std::future::pending::<()>().await;
-            }
-            Ok(to_hyper(r, true))
+            // Nothing to withhold after the headers of a body-less answer (a redirect): it goes out whole.
+            let stall = !r.body.is_empty();
+            Ok(to_hyper(r, stall))
         }
     }
 }
