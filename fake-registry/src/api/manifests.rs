@@ -1,0 +1,285 @@
+//! Manifests: GET/HEAD with content negotiation, PUT with validation, `subject` and `OCI-Subject`, DELETE
+//! ([spec.md "Pulling manifests", "Pushing manifests"](https://github.com/opencontainers/distribution-spec/blob/v1.1.1/spec.md#pulling-manifests)).
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+
+use super::*;
+use crate::digest::{self, Algorithm, ParsedDigest};
+use crate::store::{Descriptor, StoredManifest};
+
+pub(super) fn media_type_base(ct: &str) -> String {
+    ct.split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// Does the `Accept` header admit `media_type`? No header (or no usable entry) admits everything.
+pub(super) fn accepts(req: &Req, media_type: &str) -> bool {
+    let mut any = false;
+    for v in req.headers.get_all("accept") {
+        let Ok(v) = v.to_str() else { continue };
+        for part in v.split(',') {
+            let t = media_type_base(part);
+            if t.is_empty() {
+                continue;
+            }
+            any = true;
+            if t == "*/*" || t == media_type || t == "application/*" {
+                return true;
+            }
+        }
+    }
+    !any
+}
+
+pub(super) fn validate_reference(reference: &str) -> Result<(), Resp> {
+    if digest::looks_like_digest(reference) {
+        if ParsedDigest::parse(reference).is_none() {
+            return Err(digest_invalid("invalid digest"));
+        }
+    } else if !digest::valid_tag(reference) {
+        return Err(Resp::error_detail(
+            400,
+            "TAG_INVALID",
+            "manifest tag did not match URI",
+            json!({ "tag": reference }),
+        ));
+    }
+    Ok(())
+}
+
+pub(super) fn get_manifest(state: &State, req: &Req, repo: &str, reference: &str) -> Resp {
+    if let Err(r) = validate_reference(reference) {
+        return r;
+    }
+    if !state.store.repo_exists(repo) {
+        return name_unknown(repo);
+    }
+    let Some((digest, m)) = state.store.get_manifest(repo, reference) else {
+        return Resp::error_detail(
+            404,
+            "MANIFEST_UNKNOWN",
+            "manifest unknown",
+            json!({ "reference": reference }),
+        );
+    };
+    if !accepts(req, &m.media_type) {
+        // Distribution's answer when the stored type is not acceptable to the client.
+        return Resp::error_detail(
+            404,
+            "MANIFEST_UNKNOWN",
+            &format!(
+                "manifest of media type {} found, but the Accept header does not admit it",
+                m.media_type
+            ),
+            json!({ "reference": reference }),
+        );
+    }
+    Resp::with_body(200, Some(&m.media_type), m.bytes.clone())
+        .header("docker-content-digest", digest.clone())
+        .header("etag", format!("\"{digest}\""))
+}
+
+/// Why a manifest was refused.
+pub(super) fn manifest_invalid(msg: &str) -> Resp {
+    Resp::error(400, "MANIFEST_INVALID", msg)
+}
+
+pub(super) fn descriptor_digest(d: &Value) -> Option<String> {
+    let s = d.get("digest")?.as_str()?;
+    ParsedDigest::parse(s).map(|p| p.text)
+}
+
+/// Build the referrers-API descriptor of a manifest with `subject`
+/// ([spec.md "Listing Referrers"](https://github.com/opencontainers/distribution-spec/blob/v1.1.1/spec.md#listing-referrers)):
+/// `artifactType` is the manifest's own, else (image manifest) its `config.mediaType`; annotations are copied.
+pub(crate) fn referrer_descriptor(
+    doc: &Value,
+    media_type: &str,
+    digest: &str,
+    size: u64,
+) -> Descriptor {
+    let config_media_type = if media_type == OCI_INDEX || media_type == DOCKER_LIST {
+        None
+    } else {
+        doc.get("config")
+            .and_then(|c| c.get("mediaType"))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
+    let artifact_type = doc
+        .get("artifactType")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .or_else(|| config_media_type.clone());
+    let blob_size = |d: &Value| d.get("size").and_then(Value::as_u64).unwrap_or(0);
+    let blobs_size = doc.get("config").map_or(0, blob_size).saturating_add(
+        doc.get("layers").and_then(Value::as_array).map_or(0, |l| {
+            l.iter().map(blob_size).fold(0u64, u64::saturating_add)
+        }),
+    );
+    let annotations = doc
+        .get("annotations")
+        .and_then(Value::as_object)
+        .map(|o| {
+            o.iter()
+                .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string())))
+                .collect::<BTreeMap<_, _>>()
+        })
+        .filter(|m| !m.is_empty());
+    Descriptor {
+        media_type: media_type.to_string(),
+        digest: digest.to_string(),
+        size,
+        artifact_type,
+        annotations,
+        config_media_type,
+        blobs_size,
+    }
+}
+
+pub(super) fn put_manifest(state: &State, req: &Req, repo: &str, reference: &str) -> Resp {
+    if let Err(r) = validate_reference(reference) {
+        return r;
+    }
+    if req.body.len() > MAX_MANIFEST_BYTES {
+        return Resp::error(413, "SIZE_INVALID", "manifest exceeds the 4 MiB limit");
+    }
+    let Ok(doc) = serde_json::from_slice::<Value>(&req.body) else {
+        return manifest_invalid("manifest is not valid JSON");
+    };
+    if !doc.is_object() {
+        return manifest_invalid("manifest is not a JSON object");
+    }
+    if doc.get("schemaVersion").and_then(Value::as_i64) != Some(2) {
+        return manifest_invalid("schemaVersion must be 2");
+    }
+    let header_type = req
+        .header("content-type")
+        .map(media_type_base)
+        .filter(|t| !t.is_empty());
+    let field_type = doc.get("mediaType").and_then(Value::as_str);
+    let media_type = match (header_type.as_deref(), field_type) {
+        (Some(h), Some(f)) if h != f => {
+            return manifest_invalid("mediaType does not match the Content-Type header");
+        }
+        (_, Some(f)) => f.to_string(),
+        (Some(h), None) => h.to_string(),
+        (None, None) => {
+            if doc.get("manifests").is_some() {
+                OCI_INDEX.into()
+            } else {
+                OCI_MANIFEST.into()
+            }
+        }
+    };
+    let is_index = media_type == OCI_INDEX || media_type == DOCKER_LIST;
+    if !is_index && media_type != OCI_MANIFEST && media_type != DOCKER_MANIFEST {
+        return manifest_invalid("unsupported manifest media type");
+    }
+    // Descriptors must be well formed; an image manifest's blobs must exist.
+    if is_index {
+        let Some(list) = doc.get("manifests").and_then(Value::as_array) else {
+            return manifest_invalid("index has no manifests array");
+        };
+        if list.iter().any(|d| descriptor_digest(d).is_none()) {
+            return manifest_invalid("invalid descriptor in manifests");
+        }
+    } else {
+        let Some(config) = doc.get("config") else {
+            return manifest_invalid("manifest has no config");
+        };
+        let layers = doc
+            .get("layers")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        for d in std::iter::once(config).chain(layers.iter()) {
+            let Some(dg) = descriptor_digest(d) else {
+                return manifest_invalid("invalid descriptor");
+            };
+            if d.get("urls").is_some() {
+                continue; // foreign layer
+            }
+            if state.store.get_blob(repo, &dg).is_none() {
+                return Resp::error_detail(
+                    400,
+                    "MANIFEST_BLOB_UNKNOWN",
+                    "blob unknown to registry",
+                    json!({ "digest": dg }),
+                );
+            }
+        }
+    }
+    // Digest: verify when pushed by digest.
+    let (digest, tag) = if digest::looks_like_digest(reference) {
+        let Some(p) = ParsedDigest::parse(reference) else {
+            return digest_invalid("invalid digest");
+        };
+        if !p.matches(&req.body) {
+            return digest_invalid("provided digest did not match uploaded content");
+        }
+        (p.text, None)
+    } else {
+        (Algorithm::Sha256.digest(&req.body), Some(reference))
+    };
+    // Subject.
+    let subject = match doc.get("subject") {
+        None | Some(Value::Null) => None,
+        Some(s) => match descriptor_digest(s) {
+            Some(d) => Some((d, s.get("mediaType").and_then(Value::as_str))),
+            None => return manifest_invalid("invalid subject descriptor"),
+        },
+    };
+    if let Some((_, Some(smt))) = &subject
+        && (*smt == OCI_INDEX || *smt == DOCKER_LIST)
+        && let Some(c) = &state.profile.behaviour().reject_index_subject_put
+    {
+        return canned(c);
+    }
+    let referrer_descriptor = subject
+        .as_ref()
+        .map(|_| referrer_descriptor(&doc, &media_type, &digest, req.body.len() as u64));
+    let stored = StoredManifest {
+        bytes: req.body.clone(),
+        media_type,
+        subject: subject.as_ref().map(|(d, _)| d.clone()),
+        referrer_descriptor,
+    };
+    state.store.put_manifest(repo, &digest, stored, tag);
+    let mut resp = Resp::empty(201)
+        .header(
+            "location",
+            format!("{}/v2/{repo}/manifests/{digest}", req.origin()),
+        )
+        .header("docker-content-digest", digest.clone());
+    if let Some((sd, _)) = subject
+        && state.profile.behaviour().oci_subject_header
+    {
+        resp = resp.header("oci-subject", sd);
+    }
+    resp
+}
+
+pub(super) fn delete_manifest(state: &State, repo: &str, reference: &str) -> Resp {
+    if let Err(r) = validate_reference(reference) {
+        return r;
+    }
+    if !state.store.repo_exists(repo) {
+        return name_unknown(repo);
+    }
+    let ok = if digest::looks_like_digest(reference) {
+        state.store.delete_manifest(repo, reference)
+    } else {
+        state.store.delete_tag(repo, reference)
+    };
+    if ok {
+        Resp::empty(202)
+    } else {
+        Resp::error(404, "MANIFEST_UNKNOWN", "manifest unknown")
+    }
+}
