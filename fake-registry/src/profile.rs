@@ -273,7 +273,8 @@ pub enum AutoStorage {
     Api,
     /// Tag-schema index plus cosign `.sig`/`.att`/`.sbom` tags, as real clients store them without the API.
     TagSchemaAndCosign,
-    /// GitLab: the tag `sha256-<hex>` points at the subject itself; cosign tags carry the referrers.
+    /// GitLab: only cosign tags carry the referrers (`sha256-<hex>` resolves to the subject itself through the
+    /// profile's `dash_digest_refs`).
     GitlabSubjectTag,
 }
 
@@ -298,6 +299,9 @@ pub struct Behaviour {
     pub pull_rate_headers: bool,
     /// Blob GETs answer 307 to a CDN on the other host, which serves the content without auth (Docker Hub).
     pub cdn_blobs: bool,
+    /// A manifest reference `<alg>-<hex>` resolves to the manifest `<alg>:<hex>` when it exists (GitLab), so the
+    /// referrers tag schema answers with the subject itself.
+    pub dash_digest_refs: bool,
     /// Seed storage for `storage = "auto"`.
     pub storage: AutoStorage,
 }

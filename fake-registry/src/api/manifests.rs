@@ -59,7 +59,19 @@ pub(super) fn get_manifest(state: &State, req: &Req, repo: &str, reference: &str
     if !state.store.repo_exists(repo) {
         return name_unknown(repo);
     }
-    let Some((digest, m)) = state.store.get_manifest(repo, reference) else {
+    // GitLab resolves `<alg>-<hex>` as if it were the digest `<alg>:<hex>` (oras-go #1396).
+    let by_dash_digest = || {
+        let (alg, hex) = reference.split_once('-')?;
+        let d = format!("{alg}:{hex}");
+        ParsedDigest::parse(&d)?;
+        state.store.get_manifest(repo, &d)
+    };
+    let found = if state.profile.behaviour().dash_digest_refs {
+        by_dash_digest().or_else(|| state.store.get_manifest(repo, reference))
+    } else {
+        state.store.get_manifest(repo, reference)
+    };
+    let Some((digest, m)) = found else {
         return Resp::error_detail(
             404,
             "MANIFEST_UNKNOWN",

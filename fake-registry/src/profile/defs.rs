@@ -97,6 +97,7 @@ const SPEC: Behaviour = Behaviour {
     reject_index_subject_put: None,
     pull_rate_headers: false,
     cdn_blobs: false,
+    dash_digest_refs: false,
     storage: AutoStorage::Api,
 };
 
@@ -1306,15 +1307,15 @@ pub(super) static GITLAB: ProfileDef = ProfileDef {
         },
         Fact {
             topic: "storage",
-            claim: "the tag sha256-<hex> resolves to the subject manifest itself; cosign .sig/.att/.sbom tags carry the referrers",
-            source: "oras-project/oras-go issue #1396",
+            claim: "the reference sha256-<hex> resolves as if it were the digest sha256:<hex>, i.e. to the subject manifest itself (no such tag is listed); cosign .sig/.att/.sbom tags carry the referrers",
+            source: "oras-project/oras-go issue #1396; oras-project/oras issue #2148 (curl transcripts of registry.gitlab.com)",
             confidence: Medium,
         },
         Fact {
             topic: "auth",
-            claim: "Bearer with the realm on the GitLab host (/jwt/auth), service container_registry",
-            source: "GitLab docs: container registry token authentication",
-            confidence: Low,
+            claim: "Bearer with the realm on the GitLab host (https://gitlab.com/jwt/auth), service container_registry",
+            source: "oras-project/oras-go issue #1396 (curl transcript)",
+            confidence: Medium,
         },
         FACT_API_VERSION,
     ],
@@ -1336,6 +1337,7 @@ pub(super) static GITLAB: ProfileDef = ProfileDef {
             ..OPEN_BEARER
         },
         storage: AutoStorage::GitlabSubjectTag,
+        dash_digest_refs: true,
         ..NO_API
     },
 };

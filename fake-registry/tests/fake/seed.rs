@@ -184,3 +184,47 @@ fn storage_modes_index_subjects_sha512_and_missing_subjects() {
         "referrers of a never-pushed subject are listed"
     );
 }
+
+#[test]
+fn gitlab_resolves_any_dash_digest_reference_but_lists_no_such_tag() {
+    let reg = FakeRegistry::builder()
+        .profile(Profile::GITLAB)
+        .seed_demo()
+        .start()
+        .unwrap();
+    let s = &reg.seeded().subjects[0];
+    let c = Client::anonymous();
+    // A referrer's own digest in dash form resolves to the referrer manifest.
+    let r = &s.referrers[0];
+    let h = c.send(
+        "HEAD",
+        &reg.url(&format!(
+            "/v2/library/alpine/manifests/{}",
+            r.digest.replace(':', "-")
+        )),
+        &[],
+        b"",
+    );
+    assert_eq!(h.header("docker-content-digest"), Some(r.digest.as_str()));
+    let tags = c.get(&reg.url("/v2/library/alpine/tags/list")).json();
+    let schema = s.digest.replace(':', "-");
+    assert!(
+        !tags["tags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t == &serde_json::json!(schema))
+    );
+    // Other profiles treat it as a tag that does not exist.
+    let reg = FakeRegistry::builder()
+        .profile(Profile::OCI_1_1)
+        .seed_demo()
+        .start()
+        .unwrap();
+    let s = &reg.seeded().subjects[0];
+    let a = get(&reg.url(&format!(
+        "/v2/library/alpine/manifests/{}",
+        s.digest.replace(':', "-")
+    )));
+    assert_eq!(a.status, 404);
+}
