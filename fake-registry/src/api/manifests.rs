@@ -59,7 +59,8 @@ pub(super) fn get_manifest(state: &State, req: &Req, repo: &str, reference: &str
     if !state.store.repo_exists(repo) {
         return name_unknown(repo);
     }
-    // GitLab resolves `<alg>-<hex>` as if it were the digest `<alg>:<hex>` (oras-go #1396).
+    // GitLab resolves `<alg>-<hex>` as if it were the digest `<alg>:<hex>` (oras-go #1396). Whether a real tag
+    // of that name would win is unknown; the fake lets an existing tag win (assumed).
     let by_dash_digest = || {
         let (alg, hex) = reference.split_once('-')?;
         let d = format!("{alg}:{hex}");
@@ -67,7 +68,10 @@ pub(super) fn get_manifest(state: &State, req: &Req, repo: &str, reference: &str
         state.store.get_manifest(repo, &d)
     };
     let found = if state.profile.behaviour().dash_digest_refs {
-        by_dash_digest().or_else(|| state.store.get_manifest(repo, reference))
+        state
+            .store
+            .get_manifest(repo, reference)
+            .or_else(by_dash_digest)
     } else {
         state.store.get_manifest(repo, reference)
     };

@@ -1312,6 +1312,12 @@ pub(super) static GITLAB: ProfileDef = ProfileDef {
             confidence: Medium,
         },
         Fact {
+            topic: "storage",
+            claim: "a real tag named sha256-<hex> (pushed by a client) wins over the digest resolution",
+            source: "fake-registry: unknown on GitLab",
+            confidence: Assumed,
+        },
+        Fact {
             topic: "auth",
             claim: "Bearer with the realm on the GitLab host (https://gitlab.com/jwt/auth), service container_registry",
             source: "oras-project/oras-go issue #1396 (curl transcript)",
