@@ -71,9 +71,13 @@ struct Upload {
 #[derive(Default)]
 struct Inner {
     repos: HashMap<String, Repo>,
-    uploads: HashMap<String, Upload>,
+    /// Keyed by id; ids start with a zero-padded counter, so the first key is the oldest session.
+    uploads: BTreeMap<String, Upload>,
     next_upload: u64,
 }
+
+/// Most upload sessions open at once (each bounded by the blob size limit).
+pub const MAX_UPLOAD_SESSIONS: usize = 1_000;
 
 /// Errors of an upload-session operation.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -225,9 +229,12 @@ impl Store {
             .map(|r| r.referrers.get(subject).cloned().unwrap_or_default())
     }
 
-    /// Start an upload session; returns its id.
+    /// Start an upload session; returns its id. Past [`MAX_UPLOAD_SESSIONS`] open sessions the oldest is dropped.
     pub fn start_upload(&self, repo: &str) -> String {
         let mut inner = self.lock();
+        while inner.uploads.len() >= MAX_UPLOAD_SESSIONS {
+            inner.uploads.pop_first();
+        }
         inner.next_upload += 1;
         let id = format!(
             "{:016x}-{}",
@@ -298,5 +305,59 @@ impl Store {
                 data,
             },
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn upload_sessions_are_bounded_oldest_first() {
+        let s = Store::default();
+        let first = s.start_upload("a");
+        let second = s.start_upload("a");
+        for _ in 0..MAX_UPLOAD_SESSIONS - 1 {
+            s.start_upload("a");
+        }
+        assert_eq!(s.upload_len("a", &first), Err(UploadError::Unknown));
+        assert_eq!(s.upload_len("a", &second), Ok(0));
+        assert_eq!(
+            s.upload_len("b", &second),
+            Err(UploadError::Unknown),
+            "other repository"
+        );
+    }
+
+    #[test]
+    fn referrers_are_deduplicated_and_kept_in_push_order() {
+        let s = Store::default();
+        let m = |d: &str| StoredManifest {
+            bytes: Bytes::from_static(b"{}"),
+            media_type: "x".into(),
+            subject: Some("sha256:s".into()),
+            referrer_descriptor: Some(Descriptor {
+                media_type: "x".into(),
+                digest: d.into(),
+                size: 2,
+                artifact_type: None,
+                annotations: None,
+                config_media_type: None,
+                blobs_size: 0,
+            }),
+        };
+        s.put_manifest("r", "sha256:b", m("sha256:b"), None);
+        s.put_manifest("r", "sha256:a", m("sha256:a"), None);
+        s.put_manifest("r", "sha256:b", m("sha256:b"), None);
+        let list: Vec<String> = s
+            .referrers("r", "sha256:s")
+            .unwrap()
+            .into_iter()
+            .map(|d| d.digest)
+            .collect();
+        assert_eq!(list, vec!["sha256:b", "sha256:a"]);
+        assert!(s.delete_manifest("r", "sha256:b"));
+        assert_eq!(s.referrers("r", "sha256:s").unwrap().len(), 1);
+        assert_eq!(s.referrers("nope", "sha256:s"), None);
     }
 }
