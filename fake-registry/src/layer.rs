@@ -136,7 +136,7 @@ fn replaced_answer(state: &State, req: &Req, action: &FaultAction) -> Outcome {
         _ => respond(state, req),
     };
     let mut resp = resp;
-    add_api_version(state, req, &mut resp);
+    add_profile_headers(state, req, &mut resp);
     Outcome::Respond(resp)
 }
 
@@ -204,7 +204,15 @@ fn corrupt(body: &mut Bytes) {
     *body = Bytes::from(v);
 }
 
-fn add_api_version(state: &State, req: &Req, resp: &mut Resp) {
+/// Headers every answer of the profile carries: its JSON Content-Type form and `Docker-Distribution-API-Version`.
+fn add_profile_headers(state: &State, req: &Req, resp: &mut Resp) {
+    if state.profile.behaviour().json_charset {
+        for (k, v) in resp.headers.iter_mut() {
+            if k.eq_ignore_ascii_case("content-type") && v == "application/json" {
+                *v = "application/json; charset=utf-8".into();
+            }
+        }
+    }
     if state.profile.behaviour().api_version_header
         && (req.path == "/v2" || req.path.starts_with("/v2/"))
         && resp.get_header("docker-distribution-api-version").is_none()
@@ -242,7 +250,7 @@ pub(crate) fn respond(state: &State, req: &Req) -> Resp {
             );
         }
         let mut r = referrers_or_api(state, req, &route);
-        add_api_version(state, req, &mut r);
+        add_profile_headers(state, req, &mut r);
         return r;
     }
     let route = api::route(&req.path);
@@ -265,7 +273,7 @@ pub(crate) fn respond(state: &State, req: &Req) -> Resp {
     } else {
         referrers_or_api(state, req, &route)
     };
-    add_api_version(state, req, &mut resp);
+    add_profile_headers(state, req, &mut resp);
     // Docker Hub's pull-rate headers on manifest GET/HEAD; only GET counts.
     if behaviour.pull_rate_headers
         && matches!(route, Route::Manifest { .. })

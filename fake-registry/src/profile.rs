@@ -304,6 +304,9 @@ pub struct Behaviour {
     pub dash_digest_refs: bool,
     /// Seed storage for `storage = "auto"`.
     pub storage: AutoStorage,
+    /// JSON answers say `Content-Type: application/json; charset=utf-8` (Distribution's Go handlers), not the
+    /// bare `application/json`.
+    pub json_charset: bool,
 }
 
 /// The full definition of a profile. Every profile is one `static` value of this type.

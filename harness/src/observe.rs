@@ -10,6 +10,7 @@ pub const KEY_HEADERS: &[&str] = &[
     "content-type",
     "docker-content-digest",
     "docker-distribution-api-version",
+    "oci-distribution-api-version",
     "oci-filters-applied",
     "oci-subject",
     "link",
@@ -42,7 +43,7 @@ pub struct Wire {
     /// The auth challenge seen: scheme, and where the token realm lives.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth: Option<String>,
-    /// `Docker-Distribution-API-Version` seen on `/v2/`.
+    /// `Docker-Distribution-API-Version` seen on the registry's answers (the first one that carried it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_version: Option<String>,
 }
@@ -164,9 +165,11 @@ impl Wire {
             };
             w.auth = Some(format!("{scheme}{place}"));
         }
-        if let Some(r) = log.iter().find(|r| r.path == "/v2/" || r.path == "/v2") {
-            w.api_version = header(r, "docker-distribution-api-version").map(str::to_string);
-        }
+        w.api_version = log
+            .iter()
+            .filter(|r| host_role(fake, &r.host) == "registry")
+            .find_map(|r| header(r, "docker-distribution-api-version"))
+            .map(str::to_string);
         w
     }
 }

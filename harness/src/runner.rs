@@ -206,6 +206,7 @@ pub async fn run_cell(cell: &Cell) -> CellResult {
             run.observed.wire = observe::Wire::from_log(&fake, &log);
             let expect = cell.scenario.expect_for(cell.profile.name());
             let reasons = judge(cell, &expect, &run, fake.seeded(), Some((&log, &fake)));
+            run.observed.referrers_expected = expected_total(cell, &expect, &run, fake.seeded());
             result.status = if reasons.is_empty() {
                 CellStatus::Pass
             } else {
@@ -497,6 +498,24 @@ fn tristate(
     }
 }
 
+/// How many referrers the expectation and the ground truth call for, summed over the subjects discovered.
+fn expected_total(cell: &Cell, expect: &Expect, run: &Run, seeded: &Seeded) -> Option<usize> {
+    let filter: &[String] = match &cell.scenario.spec.operation {
+        Operation::Discover { artifact_types, .. } => artifact_types,
+        Operation::Check { .. } => &[],
+    };
+    match expect.referrers.as_ref()? {
+        ExpectedReferrers::Count(n) => Some(n * run.discovered.len().max(1)),
+        ExpectedReferrers::Named(n) if n == "none" => Some(0),
+        ExpectedReferrers::Named(_) => Some(
+            run.discovered
+                .iter()
+                .map(|d| expected_referrers(seeded, &d.subject, filter).len())
+                .sum(),
+        ),
+    }
+}
+
 fn judge(
     cell: &Cell,
     expect: &Expect,
@@ -571,14 +590,15 @@ fn judge(
     }
 
     if let Some(exp) = &expect.referrers {
-        let mut total_expected = 0usize;
+        // Collected over every subject of a batch, then reported once each.
+        let mut set_errors = Vec::new();
+        let mut differ = Vec::new();
         for d in &run.discovered {
             let truth = expected_referrers(seeded, &d.subject, &filter);
             let want: BTreeMap<&str, &SeededReferrer> = match exp {
                 ExpectedReferrers::Named(n) if n == "none" => BTreeMap::new(),
                 _ => truth.iter().map(|r| (r.digest.as_str(), *r)).collect(),
             };
-            total_expected += want.len();
             if let ExpectedReferrers::Count(n) = exp {
                 if d.referrers.len() != *n {
                     reasons.push(format!(
@@ -602,7 +622,7 @@ fn judge(
                 .copied()
                 .collect();
             if !missing.is_empty() || !extra.is_empty() {
-                reasons.push(format!(
+                set_errors.push(format!(
                     "referrers of {}: {} expected, {} found; missing {}, unexpected {}",
                     short(&d.subject),
                     want.len(),
@@ -611,46 +631,53 @@ fn judge(
                     list_short(&extra)
                 ));
             }
+            if !matches!(exp, ExpectedReferrers::Named(n) if n == "seeded") {
+                continue;
+            }
+            // Descriptors must say what the spec says (artifactType rule, the manifest's size and annotations).
             for (digest, truth) in &want {
                 if let Some(found) = got.get(digest) {
+                    let mut what = Vec::new();
                     if found.artifact_type != truth.artifact_type {
-                        reasons.push(format!(
-                            "referrer {}: artifactType {:?}, expected {:?}",
-                            short(digest),
-                            found.artifact_type,
-                            truth.artifact_type
+                        what.push(format!(
+                            "artifactType {:?}, expected {:?}",
+                            found.artifact_type, truth.artifact_type
                         ));
                     }
                     if found.size != truth.size || found.media_type != truth.media_type {
-                        reasons.push(format!(
-                            "referrer {}: descriptor ({}, {}) differs from ({}, {})",
-                            short(digest),
-                            found.media_type,
-                            found.size,
-                            truth.media_type,
-                            truth.size
+                        what.push(format!(
+                            "({}, {} bytes), expected ({}, {} bytes)",
+                            found.media_type, found.size, truth.media_type, truth.size
                         ));
                     }
                     if found.annotations != truth.annotations {
-                        reasons.push(format!("referrer {}: annotations differ", short(digest)));
+                        what.push("annotations differ".to_string());
+                    }
+                    if !what.is_empty() {
+                        differ.push(format!("{}: {}", short(digest), what.join(", ")));
                     }
                 }
             }
         }
-        let _ = total_expected;
+        if !set_errors.is_empty() {
+            let n = set_errors.len();
+            set_errors.truncate(2);
+            let more = if n > 2 {
+                format!(" (and {} more subjects)", n - 2)
+            } else {
+                String::new()
+            };
+            reasons.push(format!("{}{more}", set_errors.join("; ")));
+        }
+        if !differ.is_empty() {
+            let n = differ.len();
+            differ.truncate(2);
+            reasons.push(format!(
+                "{n} referrer descriptor(s) differ from the ground truth, e.g. {}",
+                differ.join("; ")
+            ));
+        }
     }
-    let expected_count = match &expect.referrers {
-        Some(ExpectedReferrers::Count(n)) => Some(*n * run.discovered.len().max(1)),
-        Some(ExpectedReferrers::Named(n)) if n == "none" => Some(0),
-        Some(_) => Some(
-            run.discovered
-                .iter()
-                .map(|d| expected_referrers(seeded, &d.subject, &filter).len())
-                .sum(),
-        ),
-        None => None,
-    };
-    let _ = expected_count;
 
     if let Some(c) = expect.complete
         && obs.complete != Some(c)
@@ -887,6 +914,8 @@ pub async fn run_real_cell(
         Ok(Ok(run)) => {
             let expect = cell.scenario.expect_for(counterpart.name());
             let reasons = judge(&cell, &expect, &run, &seeded, None);
+            let mut run = run;
+            run.observed.referrers_expected = expected_total(&cell, &expect, &run, &seeded);
             result.status = if reasons.is_empty() {
                 CellStatus::Pass
             } else {

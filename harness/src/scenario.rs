@@ -142,7 +142,9 @@ fn one() -> u32 {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(untagged)]
 pub enum ExpectedReferrers {
-    /// `"seeded"`: exactly the seeded ground truth (after the operation's filter); `"none"`: none.
+    /// `"seeded"`: exactly the seeded ground truth (after the operation's filter), descriptors included;
+    /// `"seeded-digests"`: the same referrers, with descriptors as the registry reports them (for registries
+    /// whose descriptors break the spec's rules, named in an override); `"none"`: none.
     Named(String),
     /// Exactly this many.
     Count(usize),
@@ -422,12 +424,11 @@ fn validate(s: &Scenario) -> Result<(), ScenarioError> {
             ));
         }
         if let Some(ExpectedReferrers::Named(n)) = &e.referrers
-            && n != "seeded"
-            && n != "none"
+            && !["seeded", "seeded-digests", "none"].contains(&n.as_str())
         {
             return Err(invalid(
                 &format!("{prefix}referrers"),
-                format!("{n:?}: expected \"seeded\", \"none\" or a count"),
+                format!("{n:?}: expected \"seeded\", \"seeded-digests\", \"none\" or a count"),
             ));
         }
         for (name, v) in [("server_filtered", &e.server_filtered), ("paged", &e.paged)] {

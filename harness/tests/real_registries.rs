@@ -243,41 +243,25 @@ async fn real_vs_fake(kind: RealRegistryKind) -> fidelity::FidelityReport {
     report
 }
 
-/// Differences between real Distribution 2.8.2 and the `distribution-2.8` profile that are known and reported to
-/// the fake's owners. The issue wants none; a difference not listed here fails the test (a ratchet: the list may
-/// only shrink).
-const KNOWN_DISTRIBUTION_GAPS: &[(&str, &str)] = &[
-    ("ping", "content-type"),
-    ("manifest-missing", "content-type"),
-    ("tags-list", "content-type"),
-];
-
+/// The issue's bar: the `distribution-2.8` profile matches real Distribution 2.8.2 on every probe (status,
+/// Content-Type, key headers, body shape).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn distribution_fake_profile_fidelity() {
     if !docker_or_skip("distribution_fake_profile_fidelity").await {
         return;
     }
     let report = real_vs_fake(RealRegistryKind::Distribution).await;
-    let new: Vec<_> = report
-        .differences
-        .iter()
-        .filter(|d| !KNOWN_DISTRIBUTION_GAPS.contains(&(d.probe.as_str(), d.aspect.as_str())))
-        .collect();
     assert!(
-        new.is_empty(),
-        "new differences from real Distribution 2.8.2: {new:#?}"
+        report.differences.is_empty(),
+        "the distribution-2.8 profile differs from real Distribution 2.8.2: {:#?}",
+        report.differences
     );
-    for (probe, aspect) in KNOWN_DISTRIBUTION_GAPS {
-        if !report
-            .differences
-            .iter()
-            .any(|d| d.probe == *probe && d.aspect == *aspect)
-        {
-            eprintln!(
-                "known gap ({probe}, {aspect}) is fixed: remove it from KNOWN_DISTRIBUTION_GAPS"
-            );
-        }
-    }
+    assert_eq!(
+        report.matching_probes,
+        report.probes,
+        "{}",
+        report.summary()
+    );
 }
 
 /// ferro-oci-server against the spec-exact `oci-1.1` profile (there is no `ferro` profile): the differences are

@@ -99,6 +99,7 @@ const SPEC: Behaviour = Behaviour {
     cdn_blobs: false,
     dash_digest_refs: false,
     storage: AutoStorage::Api,
+    json_charset: false,
 };
 
 /// A registry without the referrers API, answering like Distribution's router.
@@ -286,6 +287,12 @@ pub(super) static DISTRIBUTION_2_8: ProfileDef = ProfileDef {
         },
         FACT_API_VERSION,
         FACT_NO_API_STORAGE,
+        Fact {
+            topic: "headers",
+            claim: "JSON answers (`/v2/`, errors such as MANIFEST_UNKNOWN, tags/list) carry Content-Type `application/json; charset=utf-8`",
+            source: "measured on Distribution 2.8.2 (Debian docker-registry) by the fidelity probes (harness::real::fidelity)",
+            confidence: High,
+        },
     ],
     behaviour: Behaviour {
         auth: Auth {
@@ -296,6 +303,7 @@ pub(super) static DISTRIBUTION_2_8: ProfileDef = ProfileDef {
             },
             ..OPEN_BEARER
         },
+        json_charset: true,
         ..NO_API
     },
 };

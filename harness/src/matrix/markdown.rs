@@ -279,7 +279,11 @@ pub fn render(
         out.push('\n');
     }
 
-    out.push_str(&super::corrections::render(&cells));
+    let check = scenarios
+        .iter()
+        .find(|s| s.spec.column.as_deref() == Some("check"))
+        .map(|s| s.id.as_str());
+    out.push_str(&super::corrections::render(&cells, check));
 
     out.push_str("## Sources and confidence per profile\n\n");
     out.push_str(
