@@ -3,6 +3,7 @@
 //! | fixture | profile | seed |
 //! |---|---|---|
 //! | `api` | `oci-1.1` (referrers API) | the demo subject `library/alpine:latest` with 3 referrers |
+//! | `api-token` | `harbor-2.11` (referrers API, anonymous Bearer token from `/service/token`) | the demo subject |
 //! | `tag-schema` | `distribution-2.8` (no API: 404) | the demo subject, referrers in the tag-schema index only |
 //! | `cosign` | `distribution-2.8` | the demo subject, referrers under cosign tags only |
 //! | `paging` | `oci-1.1`, page size 100 | one subject with 1,000 referrers |
@@ -33,6 +34,8 @@ pub const SCALE_CONCURRENCY: usize = 32;
 pub enum Kind {
     /// Referrers API.
     Api,
+    /// Referrers API behind a Bearer token (Harbor 2.11).
+    ApiToken,
     /// Tag-schema fallback.
     TagSchema,
     /// Cosign-tag fallback.
@@ -45,12 +48,13 @@ pub enum Kind {
 
 impl Kind {
     /// The three discovery paths, in report order.
-    pub const PATHS: [Kind; 3] = [Kind::Api, Kind::TagSchema, Kind::Cosign];
+    pub const PATHS: [Kind; 4] = [Kind::Api, Kind::ApiToken, Kind::TagSchema, Kind::Cosign];
 
     /// Name used in bench ids and on the command line.
     pub fn name(self) -> &'static str {
         match self {
             Kind::Api => "api",
+            Kind::ApiToken => "api-token",
             Kind::TagSchema => "tag-schema",
             Kind::Cosign => "cosign",
             Kind::Paging => "paging",
@@ -58,10 +62,16 @@ impl Kind {
         }
     }
 
+    /// Whether the fixture's registry wants a Bearer token.
+    pub fn needs_token(self) -> bool {
+        self == Kind::ApiToken
+    }
+
     /// Parse [`Kind::name`].
     pub fn parse(s: &str) -> Option<Kind> {
         [
             Kind::Api,
+            Kind::ApiToken,
             Kind::TagSchema,
             Kind::Cosign,
             Kind::Paging,
@@ -99,6 +109,7 @@ impl Fixture {
         let b = FakeRegistry::builder();
         let b = match kind {
             Kind::Api => b.profile(Profile::OCI_1_1).seed_demo(),
+            Kind::ApiToken => b.profile(Profile::HARBOR_2_11).seed_demo(),
             Kind::TagSchema => b
                 .profile(Profile::DISTRIBUTION_2_8)
                 .seed(spec(vec![subject_with(Storage::TagSchema)])),
@@ -156,6 +167,11 @@ impl Fixture {
     /// `http://127.0.0.1:<port>`.
     pub fn url(&self) -> String {
         self.registry.base_url()
+    }
+
+    /// Whether clients must fetch a token first.
+    pub fn needs_token(&self) -> bool {
+        self.kind.needs_token()
     }
 }
 

@@ -9,7 +9,8 @@
 use std::collections::BTreeSet;
 
 use oci_client::client::{ClientConfig, ClientProtocol};
-use oci_client::{Client, Reference};
+use oci_client::secrets::RegistryAuth;
+use oci_client::{Client, Reference, RegistryOperation};
 
 /// A new `oci-client` client speaking plain HTTP (the fake listens on loopback without TLS).
 pub fn client() -> Client {
@@ -26,6 +27,24 @@ pub fn reference(base_url: &str, repository: &str, digest: &str) -> Reference {
         .trim_end_matches('/')
         .to_string();
     Reference::with_digest(host, repository.to_string(), digest.to_string())
+}
+
+/// Fetch and keep an anonymous pull token (`Client::auth`: `GET /v2/`, then the token endpoint) — what an
+/// `oci-client` user must do before `pull_referrers` on a registry that wants a token.
+pub async fn login(c: &Client, r: &Reference) -> Result<(), String> {
+    c.auth(r, &RegistryAuth::Anonymous, RegistryOperation::Pull)
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+/// A new client, logged in when `token` (the cold path).
+pub async fn cold_pull(r: &Reference, token: bool) -> Result<BTreeSet<String>, String> {
+    let c = client();
+    if token {
+        login(&c, r).await?;
+    }
+    pull(&c, r).await
 }
 
 /// `pull_referrers` (no artifact-type filter); the referrer digests it returned.

@@ -174,12 +174,15 @@ pub fn render(dir: &Path, machine: &str, command: &str) -> String {
     let _ = writeln!(
         w,
         "## Discovery of one subject\n\n\
-         Fixtures: `api` = profile `oci-1.1`, the demo subject with 3 referrers; `tag-schema` and `cosign` = \
+         Fixtures: `api` = profile `oci-1.1`, the demo subject with 3 referrers; `api-token` = profile \
+         `harbor-2.11`, the same subject behind an anonymous Bearer token (same-host realm `/service/token`); \
+         `tag-schema` and `cosign` = \
          profile `distribution-2.8` (referrers API answers 404), the same 3 referrers stored only in the tag-schema \
          index or only under cosign tags; `paging` = `oci-1.1`, {PAGING_REFERRERS} referrers, page size \
          {PAGING_PAGE_SIZE}. Subjects by digest. **warm** = one client reused (capability cached, connection \
-         kept alive); **cold** = a new client per discovery (client construction, TCP connect, capability probe; \
-         these fixtures need no token). **ours** = `referrers::discovery::Discoverer::discover`; **floor** = a \
+         kept alive, token cached); **cold** = a new client per discovery (client construction, TCP connect, \
+         token on `api-token`, capability probe). On `api-token` the peer first calls `Client::auth` (anonymous, \
+         pull), as its users must. **ours** = `referrers::discovery::Discoverer::discover`; **floor** = a \
          bare hyper 1 connection replaying exactly the requests ours sent (read off the fake's request log), \
          reading whole bodies and parsing nothing; **oci-client** = `oci_client::Client::pull_referrers` 0.18.\n\n\
          Median and p99 are over single discoveries (every timed iteration, warm-up included); spread = \
@@ -189,7 +192,7 @@ pub fn render(dir: &Path, machine: &str, command: &str) -> String {
         w,
         "| bench id | requests | median | p99 | spread | n | ours ÷ this | answer |\n|---|---:|---:|---:|---:|---:|---:|---|"
     );
-    for path in ["api", "tag-schema", "cosign", "paging"] {
+    for path in ["api", "api-token", "tag-schema", "cosign", "paging"] {
         for phase in ["warm", "cold"] {
             let ours_id = format!("discovery/{path}/{phase}/ours");
             let Some(ours) = st(&ours_id) else { continue };
@@ -261,7 +264,7 @@ pub fn render(dir: &Path, machine: &str, command: &str) -> String {
         }
     }
     let _ = writeln!(w, "\nRequests our client sends per discovery:\n");
-    for path in ["api", "tag-schema", "cosign", "paging"] {
+    for path in ["api", "api-token", "tag-schema", "cosign", "paging"] {
         for phase in ["warm", "cold"] {
             let id = format!("discovery/{path}/{phase}/ours");
             if let Some(lines) = get(&id)
@@ -310,6 +313,13 @@ pub fn render(dir: &Path, machine: &str, command: &str) -> String {
         );
         let _ = writeln!(w, "| measured hold per request (median) | {} |", dur(hold));
         let _ = writeln!(w, "| ideal bound | {} |", dur(ideal));
+        if let Some(c) = meta_u64(r, "floor_request_median_ns_at_concurrency") {
+            let _ = writeln!(
+                w,
+                "| one request with {SCALE_CONCURRENCY} in flight (floor, median) | {} |",
+                dur(c as f64)
+            );
+        }
         let _ = writeln!(
             w,
             "| ours: median per run (p99, spread, n) | {} ({}, {:.0}%, {}) |",
@@ -330,6 +340,22 @@ pub fn render(dir: &Path, machine: &str, command: &str) -> String {
             let _ = writeln!(w, "| floor ÷ ideal | {:.2}× |", f.median / ideal);
         }
         let _ = writeln!(w, "| **ours ÷ ideal** | **{q:.2}×** |");
+        // What the fake itself can serve: the ideal bound assumes the server is never the limit.
+        if let Some((rps, _, _)) = get("throughput/fake/referrers-get").and_then(rate) {
+            let requests = meta_u64(r, "requests").unwrap_or(0) as f64;
+            let capacity = requests / rps * 1e9;
+            let bound = capacity.max(ideal);
+            let _ = writeln!(
+                w,
+                "| capacity bound: requests ÷ the fake's measured referrers-GET throughput ({rps:.0}/s, below) | {} |",
+                dur(capacity)
+            );
+            let _ = writeln!(
+                w,
+                "| ours ÷ max(ideal, capacity bound) | {:.2}× |",
+                s.median / bound
+            );
+        }
         if let Some(p) = meta_u64(r, "peak_in_flight_at_fake") {
             let _ = writeln!(w, "| peak requests in flight at the fake | {p} |");
         }
@@ -462,7 +488,7 @@ pub fn render(dir: &Path, machine: &str, command: &str) -> String {
             for r in &cg.rows {
                 by.insert((r.path.as_str(), r.client.as_str()), r.per_discovery);
             }
-            for path in ["api", "tag-schema", "cosign"] {
+            for path in ["api", "api-token", "tag-schema", "cosign"] {
                 let g = |c: &str| by.get(&(path, c)).copied();
                 let f = |x: Option<u64>| x.map_or("–".into(), group_digits);
                 let q = |a: Option<u64>, b: Option<u64>| match (a, b) {

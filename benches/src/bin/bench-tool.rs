@@ -141,6 +141,7 @@ fn warm_loop(args: &[String]) -> Result<(), String> {
             let c = peer::client();
             let r = peer::reference(url, repo, digest);
             rt.block_on(async {
+                let _ = peer::login(&c, &r).await;
                 let _ = peer::pull(&c, &r).await;
                 for _ in 0..n {
                     found += peer::pull(&c, &r).await.map(|s| s.len()).unwrap_or(0);
