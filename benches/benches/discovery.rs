@@ -29,6 +29,15 @@ fn digests(r: &DiscoveryResult) -> BTreeSet<String> {
     r.referrers.iter().map(|x| x.digest.clone()).collect()
 }
 
+/// One criterion sample: the fake's request log is emptied first (outside the timing). The log keeps the last
+/// 20,000 requests and, once full, evicts by shifting the whole `Vec` under its lock on every request (see
+/// docs/benchmarks.md, "Registry throughput"); clearing keeps every sample below the cap so that cost never
+/// enters a measurement.
+fn timed(fx: &Fixture, id: &str, n: u64, op: impl FnMut()) -> Duration {
+    fx.registry.clear_log();
+    record::timed(id, n, op)
+}
+
 fn check(what: &str, r: &DiscoveryResult, expected: usize) {
     assert!(
         r.complete && r.referrers.len() == expected,
@@ -131,7 +140,7 @@ fn one_path(c: &mut Criterion, kind: Kind, cold: bool) {
     let id = format!("{base}/warm/ours");
     g.bench_function("warm/ours", |b| {
         b.iter_custom(|n| {
-            record::timed(&id, n, || {
+            timed(&fx, &id, n, || {
                 black_box(rt.block_on(ours.discover(&subject)));
             })
         })
@@ -142,7 +151,7 @@ fn one_path(c: &mut Criterion, kind: Kind, cold: bool) {
     let id = format!("{base}/warm/floor");
     g.bench_function("warm/floor", |b| {
         b.iter_custom(|n| {
-            record::timed(&id, n, || {
+            timed(&fx, &id, n, || {
                 black_box(rt.block_on(conn.replay(&warm_reqs)).expect("floor replay"));
             })
         })
@@ -150,7 +159,7 @@ fn one_path(c: &mut Criterion, kind: Kind, cold: bool) {
     let id = format!("{base}/warm/oci-client");
     g.bench_function("warm/oci-client", |b| {
         b.iter_custom(|n| {
-            record::timed(&id, n, || {
+            timed(&fx, &id, n, || {
                 let _ = black_box(rt.block_on(peer::pull(&peer_client, &peer_ref)));
             })
         })
@@ -159,7 +168,7 @@ fn one_path(c: &mut Criterion, kind: Kind, cold: bool) {
         let id = format!("{base}/cold/ours");
         g.bench_function("cold/ours", |b| {
             b.iter_custom(|n| {
-                record::timed(&id, n, || {
+                timed(&fx, &id, n, || {
                     black_box(rt.block_on(async {
                         fixture::discoverer(&url, kind).discover(&subject).await
                     }));
@@ -169,7 +178,7 @@ fn one_path(c: &mut Criterion, kind: Kind, cold: bool) {
         let id = format!("{base}/cold/floor");
         g.bench_function("cold/floor", |b| {
             b.iter_custom(|n| {
-                record::timed(&id, n, || {
+                timed(&fx, &id, n, || {
                     black_box(
                         rt.block_on(async {
                             let mut c = FloorConn::connect(addr).await?;
@@ -183,7 +192,7 @@ fn one_path(c: &mut Criterion, kind: Kind, cold: bool) {
         let id = format!("{base}/cold/oci-client");
         g.bench_function("cold/oci-client", |b| {
             b.iter_custom(|n| {
-                record::timed(&id, n, || {
+                timed(&fx, &id, n, || {
                     let _ = black_box(rt.block_on(peer::cold_pull(&peer_ref, token)));
                 })
             })
@@ -250,7 +259,7 @@ fn scale(c: &mut Criterion) {
     g.sample_size(10);
     g.bench_function("ours", |b| {
         b.iter_custom(|n| {
-            record::timed(&id, n, || {
+            timed(&fx, &id, n, || {
                 black_box(rt.block_on(ours.discover_many(&subjects)));
             })
         })
@@ -298,7 +307,7 @@ fn scale(c: &mut Criterion) {
     let id = format!("{base}/floor");
     g.bench_function("floor", |b| {
         b.iter_custom(|n| {
-            record::timed(&id, n, || {
+            timed(&fx, &id, n, || {
                 conns = rt.block_on(async {
                     let next = Arc::new(AtomicUsize::new(0));
                     let mut tasks = Vec::new();

@@ -5,6 +5,7 @@
 //! bench-tool warm-loop <url> <repo> <digest> <ours|floor|oci-client> <n> [replay.json]
 //! bench-tool scale-mem                           peak memory of the 1,000-subject run (fake in a child process)
 //! bench-tool callgrind [n1 n2]                   instructions per warm discovery under valgrind
+//! bench-tool load <url> <replay.json> <conns> <requests>   closed-loop load: requests/s of the first request
 //! bench-tool machine                             describe this machine (machine.json)
 //! bench-tool report [out.md]                     write docs/benchmarks.md from the report dir
 //! ```
@@ -152,6 +153,30 @@ fn warm_loop(args: &[String]) -> Result<(), String> {
     }
     println!("{found}");
     Ok(())
+}
+
+fn load(args: &[String]) -> Result<(), String> {
+    let [url, replay, conns, total, ..] = args else {
+        return Err("load <url> <replay.json> <conns> <requests>".into());
+    };
+    let reqs: Vec<ReplayRequest> =
+        serde_json::from_slice(&std::fs::read(replay).map_err(|e| format!("{replay}: {e}"))?)
+            .map_err(|e| e.to_string())?;
+    let req = reqs.into_iter().next().ok_or("empty replay file")?;
+    let conns: usize = conns.parse().map_err(|_| "conns is a number")?;
+    let total: u64 = total.parse().map_err(|_| "requests is a number")?;
+    let rt = rt_current();
+    rt.block_on(async {
+        let mut l = benches::load::Load::open(floor::addr_of(url), conns, req, 200).await?;
+        l.run(total / 10).await?;
+        let took = l.run(total).await?;
+        println!(
+            "{total} requests over {conns} connections in {:.3} s: {:.0} requests/s",
+            took.as_secs_f64(),
+            total as f64 / took.as_secs_f64()
+        );
+        Ok(())
+    })
 }
 
 fn write_json(name: &str, v: &impl Serialize) -> Result<PathBuf, String> {
@@ -368,6 +393,7 @@ fn main() -> ExitCode {
         Some("scale-mem") => scale_mem(),
         Some("callgrind") => callgrind(&args[1..]),
         Some("machine") => machine(),
+        Some("load") => load(&args[1..]),
         Some("report") => report(&args[1..]),
         _ => Err("usage: bench-tool serve|warm-loop|scale-mem|callgrind|machine|report (see the source's docs)".into()),
     };
