@@ -125,6 +125,13 @@ fn one_path(c: &mut Criterion, kind: Kind, cold: bool) {
             &peer_cold_reqs
         };
         record::meta(&pid, "requests", pr.len());
+        record::meta(
+            &pid,
+            "request_lines",
+            pr.iter()
+                .map(|r| format!("{} {}", r.method, r.path))
+                .collect::<Vec<_>>(),
+        );
         record::meta(&pid, "referrers", peer_found);
         record::meta(&pid, "same_answer", same);
         if let Some(e) = &peer_error {

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! bench-tool serve <fixture>                     serve a fixture; print one JSON line (url, digests, warm requests)
-//! bench-tool warm-loop <url> <repo> <digest> <ours|floor|oci-client> <n> [replay.json]
+//! bench-tool warm-loop <url> <repo> <digest> <ours|floor|oci-client> <n> [replay.json [token|open]]
 //! bench-tool scale-mem                           peak memory of the 1,000-subject run (fake in a child process)
 //! bench-tool callgrind [n1 n2]                   instructions per warm discovery under valgrind
 //! bench-tool load <url> <replay.json> <conns> <requests>   closed-loop load: requests/s of the first request
@@ -105,7 +105,7 @@ fn spawn_serve(kind: Kind) -> Result<ServeChild, String> {
 fn warm_loop(args: &[String]) -> Result<(), String> {
     let [url, repo, digest, client, n, rest @ ..] = args else {
         return Err(
-            "warm-loop <url> <repo> <digest> <ours|floor|oci-client> <n> [replay.json]".into(),
+            "warm-loop <url> <repo> <digest> <ours|floor|oci-client> <n> [replay.json [token|open]]".into(),
         );
     };
     let n: u64 = n.parse().map_err(|_| "n is a number")?;
@@ -141,8 +141,11 @@ fn warm_loop(args: &[String]) -> Result<(), String> {
         "oci-client" => {
             let c = peer::client();
             let r = peer::reference(url, repo, digest);
+            let token = rest.get(1).is_some_and(|t| t == "token");
             rt.block_on(async {
-                let _ = peer::login(&c, &r).await;
+                if token {
+                    let _ = peer::login(&c, &r).await;
+                }
                 let _ = peer::pull(&c, &r).await;
                 for _ in 0..n {
                     found += peer::pull(&c, &r).await.map(|s| s.len()).unwrap_or(0);
@@ -279,6 +282,7 @@ fn callgrind(args: &[String]) -> Result<(), String> {
                     .args(["warm-loop", &s.url, &s.repository, &s.digests[0], client])
                     .arg(n.to_string())
                     .arg(&replay)
+                    .arg(if kind.needs_token() { "token" } else { "open" })
                     .stdin(Stdio::null())
                     .output()
                     .map_err(|e| format!("valgrind: {e}"))?;
