@@ -325,7 +325,7 @@ impl FakeRegistry {
     }
     /// Every request so far, both listeners, in arrival order (at most the last 20,000).
     pub fn request_log(&self) -> Vec<LoggedRequest> {
-        self.state.lock_log().clone()
+        self.state.lock_log().iter().cloned().collect()
     }
     /// The most requests the fake has handled at once (both listeners) since start or [`Self::clear_log`].
     /// A stalled body is counted only while its handler runs, not while the stall lasts.

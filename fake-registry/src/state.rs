@@ -1,6 +1,6 @@
 //! The state one running fake shares between its listeners and connections.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, RwLock};
 use std::time::Instant;
@@ -25,7 +25,8 @@ pub(crate) struct State {
     pub tokens: Mutex<HashMap<String, String>>,
     pub token_counter: AtomicU64,
     pub faults: RwLock<Vec<ArmedFault>>,
-    pub log: Mutex<Vec<LoggedRequest>>,
+    /// A ring: the oldest entry is dropped in O(1) once the cap is reached (a `Vec` moved the whole log).
+    pub log: Mutex<VecDeque<LoggedRequest>>,
     pub started: Instant,
     /// `scheme://127.0.0.2:port` of the other-host listener.
     pub other_base: String,
@@ -95,17 +96,16 @@ impl State {
         }
     }
 
-    pub fn lock_log(&self) -> MutexGuard<'_, Vec<LoggedRequest>> {
+    pub fn lock_log(&self) -> MutexGuard<'_, VecDeque<LoggedRequest>> {
         self.log.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     pub fn push_log(&self, entry: LoggedRequest) {
         let mut log = self.lock_log();
-        if log.len() >= MAX_LOG_ENTRIES {
-            let excess = log.len() + 1 - MAX_LOG_ENTRIES;
-            log.drain(..excess);
+        while log.len() >= MAX_LOG_ENTRIES {
+            log.pop_front();
         }
-        log.push(entry);
+        log.push_back(entry);
     }
 
     pub fn lock_tokens(&self) -> MutexGuard<'_, HashMap<String, String>> {
