@@ -186,16 +186,22 @@ pub fn render(dir: &Path, machine: &str, command: &str) -> String {
          `serde_json::Value` tree, then validates each descriptor; `Digest::from_str` ≈ 11 k), the rest result \
          assembly, metrics and the exchange log. Fixes belong in `referrers/`: typed serde structs with borrowed \
          strings for the index, digest validation on bytes without allocating, URLs built once per subject.\n\
-         - **The fake's throughput** collapses once its request log is full (20,000 entries): \
-         `fake-registry/src/state.rs` `push_log` evicts with `Vec::drain(..1)` under the log mutex, moving the \
-         whole log on every request (perf: ~72% of the fake's CPU in `memmove`). Fix: a `VecDeque` with \
-         `pop_front`. With the log emptied before each sample the fake serves a referrers GET in ≈ 89 k \
-         instructions and a manifest GET in ≈ 39 k (callgrind, 2,000 requests; ferro-oci-server: ≈ 46 k per \
-         manifest GET), yet still falls behind ferro-oci-server under 32 connections — see the throughput table.\n\
+         - **The fake's throughput** collapsed once its request log was full (20,000 entries): `push_log` evicted \
+         with `Vec::drain(..1)` under the log mutex, moving the whole log on every request (perf: ~72% of the \
+         fake's CPU in `memmove`; 7,051 requests/s in the first run of this bench). fake-registry 134aa28 made the \
+         log a `VecDeque`; `throughput/fake/referrers-get-log-full` keeps checking it. What remains: a referrers \
+         GET costs the fake ≈ 89 k instructions (callgrind, 2,000 requests) against ≈ 39 k for its manifest GET \
+         and ≈ 46 k for ferro-oci-server's manifest GET; ≈ 41 k of it is `api::referrers::index_body`, which turns \
+         every `Descriptor` into a `serde_json::Value` and then prints the tree. Serialising a typed index struct \
+         straight to bytes (or caching the body per subject/filter/page until the next push) would put the \
+         referrers GET near the manifest GET, which already out-serves ferro-oci-server here.\n\
          - **Scale**: the ideal bound assumes the server holds each request only for its latency. With 32 in flight \
          on 2 shared cores one request takes longer than the sequential hold (row \"one request with 32 in \
          flight\"), so the floor, which adds no client work, is the practical reference: compare ours ÷ ideal with \
-         floor ÷ ideal.\n"
+         floor ÷ ideal. What ours adds over the floor there is the same per-request CPU as in the warm runs \
+         (on 2 cores the client and the fake share the CPU), plus some reconnects: `HttpClient::new` keeps at most 8 \
+         idle connections per host (`pool_max_idle_per_host(8)`) while 32 discoveries run; about 60 connections \
+         were closed and reopened over two 1,000-subject runs. Raising it to `max_concurrent` would remove those.\n"
     );
 
     // Latency tables.
@@ -449,10 +455,8 @@ pub fn render(dir: &Path, machine: &str, command: &str) -> String {
          threads, logging every request) answers its referrers GET and its manifest GET; the real registries run \
          as processes with filesystem storage in a temp dir and answer a manifest GET of one pushed image. The \
          load generator shares the 2 cores with the server in every case. The fake's request log is emptied before \
-         each sample except in `referrers-get-log-full`, which first sends 20,000 requests: from then on the log \
-         (a `Vec` capped at 20,000 entries) evicts with `drain(..1)` under its mutex, moving the whole vector on \
-         every request — perf shows ~72% of the fake's time in `memmove` there. Every discovery bench also empties \
-         the log before each sample.\n"
+         each sample (as in every discovery bench) except in `referrers-get-log-full`, which first sends 20,000 \
+         requests so that the log is full and evicts on every request.\n"
     );
     let _ = writeln!(
         w,
