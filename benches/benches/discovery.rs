@@ -2,7 +2,8 @@
 //! peer (`oci-client`), warm and cold, on the referrers API, the tag-schema fallback and cosign tags; paging; and a
 //! 1,000-subject run at 2 ms per request with 32 at a time.
 //!
-//! Stable ids: `discovery/{api,tag-schema,cosign}/{warm,cold}/{ours,floor,oci-client}`,
+//! Stable ids: `discovery/{api,api-token,tag-schema,cosign}/{warm,cold}/{ours,floor,oci-client}`,
+//! `discovery/cosign/warm/oci-client-cosign` (the peer plus the code its users must add for cosign tags),
 //! `discovery/paging/warm/{ours,floor,oci-client}`, `discovery/scale/1000x32/{ours,floor}`.
 //! `bash benches/run.sh` runs this and writes docs/benchmarks.md; `cargo bench -p benches -- --test` runs each once.
 
@@ -141,6 +142,35 @@ fn one_path(c: &mut Criterion, kind: Kind, cold: bool) {
         eprintln!("{base}: oci-client failed: {e}");
     }
 
+    // On the cosign path, also the peer plus the code its users must add for cosign tags.
+    let cosign_peer = kind == Kind::Cosign;
+    if cosign_peer {
+        let pid = format!("{base}/warm/oci-client-cosign");
+        let answer = rt.block_on(peer::pull_with_cosign_tags(&peer_client, &peer_ref));
+        let reqs = logged(&fx, &rt, async || {
+            let _ = peer::pull_with_cosign_tags(&peer_client, &peer_ref).await;
+        });
+        record::meta(&pid, "requests", reqs.len());
+        record::meta(
+            &pid,
+            "request_lines",
+            reqs.iter()
+                .map(|r| format!("{} {}", r.method, r.path))
+                .collect::<Vec<_>>(),
+        );
+        match &answer {
+            Ok(set) => {
+                record::meta(&pid, "referrers", set.len());
+                record::meta(&pid, "same_answer", *set == truth);
+            }
+            Err(e) => {
+                record::meta(&pid, "referrers", 0);
+                record::meta(&pid, "same_answer", false);
+                record::meta(&pid, "error", e);
+            }
+        }
+    }
+
     let mut g = c.benchmark_group(&base);
     // Warm.
     let id = format!("{base}/warm/ours");
@@ -170,6 +200,18 @@ fn one_path(c: &mut Criterion, kind: Kind, cold: bool) {
             })
         })
     });
+    if cosign_peer {
+        let id = format!("{base}/warm/oci-client-cosign");
+        g.bench_function("warm/oci-client-cosign", |b| {
+            b.iter_custom(|n| {
+                timed(&fx, &id, n, || {
+                    let _ = black_box(
+                        rt.block_on(peer::pull_with_cosign_tags(&peer_client, &peer_ref)),
+                    );
+                })
+            })
+        });
+    }
     if cold {
         let id = format!("{base}/cold/ours");
         g.bench_function("cold/ours", |b| {

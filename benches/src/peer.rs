@@ -3,7 +3,8 @@
 //!
 //! What it does (read from its source, `src/client.rs`): one GET of `/v2/<repo>/referrers/<digest>` and, on a
 //! 404, one GET of the tag-schema tag `sha256-<hex>` (an empty index when that is missing). It does not follow
-//! `Link` (so it returns only the first page), and does not know cosign tags. Where its answer differs from
+//! `Link` (so it returns only the first page), and does not know cosign tags; [`pull_with_cosign_tags`] adds what a
+//! user of it must write for those (bench id `discovery/cosign/warm/oci-client-cosign`). Where its answer differs from
 //! ours, the report says so (the `same_answer` column).
 
 use std::collections::BTreeSet;
@@ -53,4 +54,40 @@ pub async fn pull(c: &Client, r: &Reference) -> Result<BTreeSet<String>, String>
         .await
         .map(|idx| idx.manifests.into_iter().map(|m| m.digest).collect())
         .map_err(|e| e.to_string())
+}
+
+/// Manifest media types accepted when reading a cosign-tagged manifest.
+const MANIFEST_TYPES: [&str; 4] = [
+    "application/vnd.oci.image.manifest.v1+json",
+    "application/vnd.oci.image.index.v1+json",
+    "application/vnd.docker.distribution.manifest.v2+json",
+    "application/vnd.docker.distribution.manifest.list.v2+json",
+];
+
+/// `pull_referrers`, then what an `oci-client` user must add for cosign-style tags: one `list_tags` and one
+/// `pull_manifest_raw` per `<alg>-<hex>.sig|.att|.sbom` tag; each tagged manifest's digest is a referrer.
+pub async fn pull_with_cosign_tags(c: &Client, r: &Reference) -> Result<BTreeSet<String>, String> {
+    let mut out = pull(c, r).await?;
+    let digest = r.digest().ok_or("reference without a digest")?;
+    let prefix = digest.replace(':', "-");
+    let tags = c
+        .list_tags(r, &RegistryAuth::Anonymous, None, None)
+        .await
+        .map_err(|e| e.to_string())?;
+    for t in tags.tags.iter().filter(|t| {
+        t.strip_prefix(prefix.as_str())
+            .is_some_and(|s| [".sig", ".att", ".sbom"].contains(&s))
+    }) {
+        let tr = Reference::with_tag(
+            r.registry().to_string(),
+            r.repository().to_string(),
+            t.clone(),
+        );
+        let (_, d) = c
+            .pull_manifest_raw(&tr, &RegistryAuth::Anonymous, &MANIFEST_TYPES)
+            .await
+            .map_err(|e| e.to_string())?;
+        out.insert(d);
+    }
+    Ok(out)
 }

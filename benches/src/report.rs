@@ -218,7 +218,8 @@ pub fn render(dir: &Path, machine: &str, command: &str) -> String {
          token on `api-token`, capability probe). On `api-token` the peer first calls `Client::auth` (anonymous, \
          pull), as its users must. **ours** = `referrers::discovery::Discoverer::discover`; **floor** = a \
          bare hyper 1 connection replaying exactly the requests ours sent (read off the fake's request log), \
-         reading whole bodies and parsing nothing; **oci-client** = `oci_client::Client::pull_referrers` 0.18.\n\n\
+         reading whole bodies and parsing nothing; **oci-client** = `oci_client::Client::pull_referrers` 0.18; **oci-client-cosign** = that plus what its users \
+         must add for cosign tags (`list_tags`, then `pull_manifest_raw` of each `.sig`/`.att`/`.sbom` tag).\n\n\
          Median and p99 are over single discoveries (every timed iteration, warm-up included); spread = \
          interquartile range ÷ median.\n"
     );
@@ -230,7 +231,7 @@ pub fn render(dir: &Path, machine: &str, command: &str) -> String {
         for phase in ["warm", "cold"] {
             let ours_id = format!("discovery/{path}/{phase}/ours");
             let Some(ours) = st(&ours_id) else { continue };
-            for client in ["ours", "floor", "oci-client"] {
+            for client in ["ours", "floor", "oci-client", "oci-client-cosign"] {
                 let id = format!("discovery/{path}/{phase}/{client}");
                 let (Some(r), Some(s)) = (get(&id), st(&id)) else {
                     continue;
@@ -241,7 +242,7 @@ pub fn render(dir: &Path, machine: &str, command: &str) -> String {
                     format!("{:.2}×", ours.median / s.median)
                 };
                 let answer = match client {
-                    "oci-client" => {
+                    "oci-client" | "oci-client-cosign" => {
                         let same = r
                             .meta
                             .get("same_answer")
@@ -273,7 +274,7 @@ pub fn render(dir: &Path, machine: &str, command: &str) -> String {
                         yes(q <= TARGET_FLOOR_RATIO)
                     ));
                 }
-                if client == "oci-client" {
+                if client.starts_with("oci-client") {
                     let same = r
                         .meta
                         .get("same_answer")
@@ -282,12 +283,12 @@ pub fn render(dir: &Path, machine: &str, command: &str) -> String {
                     let q = ours.median / s.median;
                     if same {
                         verdicts.push(format!(
-                            "- {phase} {path}: ours ÷ oci-client = **{q:.2}×** (same answer; target < 1×) {}",
+                            "- {phase} {path}: ours ÷ {client} = **{q:.2}×** (same answer; target < 1×) {}",
                             yes(q < 1.0)
                         ));
                     } else {
                         verdicts.push(format!(
-                            "- {phase} {path}: ours ÷ oci-client = {q:.2}× — not comparable, oci-client returns {} \
+                            "- {phase} {path}: ours ÷ {client} = {q:.2}× — not comparable, it returns {} \
                              of {} referrers",
                             meta_u64(r, "referrers").unwrap_or(0),
                             meta_u64(get(&ours_id).expect("ours record"), "referrers").unwrap_or(0)
@@ -305,13 +306,16 @@ pub fn render(dir: &Path, machine: &str, command: &str) -> String {
         for (phase, client) in [
             ("warm", "ours"),
             ("warm", "oci-client"),
+            ("warm", "oci-client-cosign"),
             ("cold", "ours"),
             ("cold", "oci-client"),
         ] {
             let id = format!("discovery/{path}/{phase}/{client}");
             let ours_n = get(&format!("discovery/{path}/{phase}/ours"))
                 .and_then(|r| meta_u64(r, "requests"));
-            if client == "oci-client" && get(&id).and_then(|r| meta_u64(r, "requests")) == ours_n {
+            if client.starts_with("oci-client")
+                && get(&id).and_then(|r| meta_u64(r, "requests")) == ours_n
+            {
                 continue;
             }
             if let Some(lines) = get(&id)
