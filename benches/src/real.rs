@@ -44,10 +44,24 @@ impl RealKind {
             ),
             RealKind::Ferro => (
                 "FERRO_OCI_SERVER_BIN",
-                vec![
-                    root.join("target-bench/tools/bin/ferro-oci-server"),
-                    root.join("images/.build/ferro-oci-server-1.0.0/bin/ferro-oci-server"),
-                ],
+                {
+                    // images/build.sh caches the binary outside the work tree (OCI_REFERRERS_CACHE overrides).
+                    let cache = std::env::var_os("OCI_REFERRERS_CACHE")
+                        .map(PathBuf::from)
+                        .or_else(|| {
+                            std::env::var_os("XDG_CACHE_HOME")
+                                .map(|x| PathBuf::from(x).join("oci-referrers-compat"))
+                        })
+                        .or_else(|| {
+                            std::env::var_os("HOME")
+                                .map(|h| PathBuf::from(h).join(".cache/oci-referrers-compat"))
+                        });
+                    let mut v = vec![root.join("target-bench/tools/bin/ferro-oci-server")];
+                    if let Some(c) = cache {
+                        v.push(c.join("ferro-oci-server-1.0.0/bin/ferro-oci-server"));
+                    }
+                    v
+                },
                 "cargo install ferro-oci-server --version =1.0.0 --locked --root target-bench/tools",
             ),
         };
