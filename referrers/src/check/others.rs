@@ -40,6 +40,19 @@ fn evidence(
     ev
 }
 
+/// The HTTP client for a check, or the check's `fail` result when it cannot be built (bad URL, unreadable CA file).
+fn client_for(check_id: &str, cfg: &CheckConfig) -> Result<HttpClient, Box<CheckResult>> {
+    HttpClient::new(&cfg.registry).map_err(|e| {
+        Box::new(result(
+            check_id,
+            Status::Fail,
+            format!("cannot set up the client: {e}"),
+            evidence(cfg, None, json!({}), &[]),
+            remediation::connection(&base(cfg), &cfg.registry.host_label()),
+        ))
+    })
+}
+
 fn base(cfg: &CheckConfig) -> String {
     cfg.registry
         .base_url()
@@ -73,17 +86,9 @@ fn transport(
 
 /// `check.integration.oci.registry`: `GET /v2/` answers, over TLS when https, with or without the API header.
 pub async fn registry_check(cfg: &CheckConfig, _metrics: &Metrics) -> CheckResult {
-    let client = match HttpClient::new(&cfg.registry) {
+    let client = match client_for(REGISTRY_ID, cfg) {
         Ok(c) => c,
-        Err(e) => {
-            return result(
-                REGISTRY_ID,
-                Status::Fail,
-                format!("cannot set up the client: {e}"),
-                evidence(cfg, None, json!({}), &[]),
-                remediation::connection(&base(cfg), &cfg.registry.host_label()),
-            );
-        }
+        Err(failed) => return *failed,
     };
     let op = Op::new(cfg.registry.timeout);
     let tls = client.base().scheme() == "https";
@@ -269,17 +274,9 @@ pub async fn pull_check(cfg: &CheckConfig, _metrics: &Metrics) -> CheckResult {
     if let Some(r) = invalid_names(PULL_ID, cfg) {
         return r;
     }
-    let client = match HttpClient::new(&cfg.registry) {
+    let client = match client_for(PULL_ID, cfg) {
         Ok(c) => c,
-        Err(e) => {
-            return result(
-                PULL_ID,
-                Status::Fail,
-                format!("cannot set up the client: {e}"),
-                evidence(cfg, None, json!({}), &[]),
-                remediation::connection(&base(cfg), &cfg.registry.host_label()),
-            );
-        }
+        Err(failed) => return *failed,
     };
     let op = Op::new(cfg.registry.timeout);
     let repo = cfg.repository.as_str();
@@ -416,17 +413,9 @@ pub async fn capabilities_check(cfg: &CheckConfig, _metrics: &Metrics) -> CheckR
     if let Some(r) = invalid_names(CAPABILITIES_ID, cfg) {
         return r;
     }
-    let client = match HttpClient::new(&cfg.registry) {
+    let client = match client_for(CAPABILITIES_ID, cfg) {
         Ok(c) => c,
-        Err(e) => {
-            return result(
-                CAPABILITIES_ID,
-                Status::Fail,
-                format!("cannot set up the client: {e}"),
-                evidence(cfg, None, json!({}), &[]),
-                remediation::connection(&base(cfg), &cfg.registry.host_label()),
-            );
-        }
+        Err(failed) => return *failed,
     };
     let op = Op::new(cfg.registry.timeout);
     let repo = cfg.repository.as_str();
