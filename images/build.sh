@@ -103,6 +103,8 @@ build_distribution() {
     stage_etc "$ctx/rootfs"
     stage_binary "$bin" "$ctx/rootfs" /usr/bin/docker-registry
     install -D -m 0644 "$HERE/distribution/config.yml" "$ctx/rootfs/etc/docker/registry/config.yml"
+    # test fixture for the htpasswd row (REGISTRY_AUTH=htpasswd at run time; unused otherwise): oci-test/oci-test-password
+    install -D -m 0644 "$HERE/distribution/htpasswd" "$ctx/rootfs/etc/docker/registry/htpasswd"
     mkdir -p "$ctx/rootfs/var/lib/registry"
     build_context "$DISTRIBUTION_IMAGE" "$ctx" "$installed"
 }

@@ -153,9 +153,21 @@ pub struct MatrixArgs {
     /// Scenario folder.
     #[arg(long, global = true)]
     pub scenarios: Option<PathBuf>,
-    /// Re-measure the real registries (containers) and rewrite docs/real/*.json.
+    /// Re-measure the real registries and write their results files (`<real-dir>/<row>.json`): the built-in rows
+    /// (Distribution 2.8.2 open and with htpasswd, ferro-oci-server; containers), plus every entry of
+    /// `--real-config` files.
     #[arg(long)]
     pub real: bool,
+    /// With --real: also measure the `[[image]]` and `[[live]]` entries of this config file (repeatable; format in
+    /// images/real-registries.toml and images/live-registries.example.toml).
+    #[arg(long, value_name = "FILE", requires = "real")]
+    pub real_config: Vec<PathBuf>,
+    /// With --real: measure only the rows of the --real-config files, not the built-in ones.
+    #[arg(long, requires = "real_config")]
+    pub no_builtin: bool,
+    /// Folder of real-registry results files: --real writes them there, the document renders them from there.
+    #[arg(long, value_name = "DIR", global = true)]
+    pub real_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -565,8 +577,12 @@ pub async fn matrix_cmd(args: MatrixArgs) -> i32 {
         None => {}
     }
 
+    let real_dir = args
+        .real_dir
+        .clone()
+        .unwrap_or_else(matrix::real_results_dir);
     if args.real {
-        return measure_real_rows(&selected).await;
+        return measure_real_rows(&selected, &args.real_config, args.no_builtin, &real_dir).await;
     }
 
     if let Some((i, n)) = args.shard {
@@ -630,7 +646,7 @@ pub async fn matrix_cmd(args: MatrixArgs) -> i32 {
         MatrixFormat::Json => matrix::render_json(&run),
         MatrixFormat::Junit => matrix::render_junit(&run),
         MatrixFormat::Md => {
-            let real = match matrix::read_real_results(&matrix::real_results_dir()) {
+            let real = match matrix::read_real_results(&real_dir) {
                 Ok(r) => r,
                 Err(e) => {
                     eprintln!("error: {e}");
@@ -680,17 +696,59 @@ pub async fn matrix_cmd(args: MatrixArgs) -> i32 {
     i32::from(failed)
 }
 
-/// `matrix --real`: re-measures the real registries and rewrites `docs/real/<registry>.json`.
-async fn measure_real_rows(scenarios: &[Arc<scenario::Scenario>]) -> i32 {
-    let dir = matrix::real_results_dir();
-    if let Err(e) = std::fs::create_dir_all(&dir) {
+/// `matrix --real`: re-measures the real rows (built-in and from config files) and writes `<dir>/<row>.json`.
+/// Exit 0 when every row was measured without a failing cell, 1 on a failing cell or a row that could not run,
+/// 2 on a bad config file.
+async fn measure_real_rows(
+    scenarios: &[Arc<scenario::Scenario>],
+    configs: &[PathBuf],
+    no_builtin: bool,
+    dir: &std::path::Path,
+) -> i32 {
+    let mut targets = if no_builtin {
+        Vec::new()
+    } else {
+        crate::real::RealTarget::builtin()
+    };
+    let docker_config = std::env::var_os("DOCKER_CONFIG")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".docker")))
+        .map(|d| d.join("config.json"));
+    for path in configs {
+        let loaded = crate::real::RealRegistriesConfig::load(path)
+            .map_err(crate::real::TargetError::from)
+            .and_then(|c| {
+                crate::real::RealTarget::from_config(
+                    &c,
+                    |k| std::env::var(k).ok(),
+                    docker_config.as_deref(),
+                )
+            });
+        match loaded {
+            Ok(t) => targets.extend(t),
+            Err(e) => {
+                eprintln!("error: {}: {e}", path.display());
+                return 2;
+            }
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    if let Some(t) = targets.iter().find(|t| !seen.insert(t.name.clone())) {
+        eprintln!(
+            "error: two real rows are named `{}` (a config entry may not reuse a built-in row's name)",
+            t.name
+        );
+        return 2;
+    }
+    if let Err(e) = std::fs::create_dir_all(dir) {
         eprintln!("error: cannot create {}: {e}", dir.display());
         return 1;
     }
+    let run_id = crate::real::target::run_id();
     let mut failed = false;
-    for kind in crate::real::RealRegistryKind::ALL {
-        eprintln!("measuring {} ...", kind.row_label());
-        match crate::real_rows::measure(kind, scenarios).await {
+    for target in &targets {
+        eprintln!("measuring {} ...", target.title);
+        match crate::real_rows::measure(target, scenarios, &run_id).await {
             Ok(r) => {
                 let (pass, bad, skip) = crate::real_rows::summary(&r);
                 eprintln!("  {pass} pass, {bad} fail/error, {skip} skip");
@@ -702,7 +760,7 @@ async fn measure_real_rows(scenarios: &[Arc<scenario::Scenario>]) -> i32 {
                     eprintln!("  {} {}: {}", c.status.as_str(), c.id, c.reasons.join("; "));
                 }
                 failed |= bad > 0;
-                let path = dir.join(format!("{}.json", kind.name()));
+                let path = dir.join(format!("{}.json", target.name));
                 if let Err(e) = std::fs::write(&path, matrix::render_json(&r)) {
                     eprintln!("error: cannot write {}: {e}", path.display());
                     return 1;
@@ -711,7 +769,7 @@ async fn measure_real_rows(scenarios: &[Arc<scenario::Scenario>]) -> i32 {
             }
             Err(e) => {
                 eprintln!("error: {e}");
-                return 1;
+                failed = true;
             }
         }
     }

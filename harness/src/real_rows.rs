@@ -1,24 +1,25 @@
-//! `matrix --real`: the scenarios that can run against a real registry, each against a fresh container, plus the
-//! fidelity comparison with the fake profile that claims to emulate it. Results are written to
+//! `matrix --real`: for each real row ([`RealTarget`]: the built-in images, and the images and live registries a
+//! config file names), the scenarios that can run against a real registry, plus the fidelity comparison with the
+//! fake profile that claims to emulate it. Results are written to
 //! `docs/real/<registry>.json`, which the plain `matrix` command renders, so the document and its drift check do
 //! not need Docker.
 
 use std::sync::Arc;
 
 use crate::matrix::{RunResults, Target, model::provenance_now};
-use crate::real::{self, RealRegistryKind, RunDecision};
+use crate::real::{self, RealTarget};
 use crate::runner::{self, CellStatus};
 use crate::scenario::Scenario;
 
-/// Why real rows could not be measured.
+/// Why a real row could not be measured.
 #[derive(Debug, thiserror::Error)]
 pub enum RealRowsError {
-    /// Docker is missing or unusable.
-    #[error("real registries not run: {0}")]
-    NoDocker(String),
+    /// Docker is missing or unusable (container rows only).
+    #[error("{registry}: not run: {reason}")]
+    NoDocker { registry: String, reason: String },
     /// The counterpart profile is unknown to this build.
-    #[error("fake profile `{0}` (the counterpart of a real registry) does not exist")]
-    NoProfile(String),
+    #[error("{registry}: fake profile `{profile}` (its counterpart) does not exist")]
+    NoProfile { registry: String, profile: String },
     /// A container could not be started.
     #[error("{registry}: {source}")]
     Launch {
@@ -28,48 +29,60 @@ pub enum RealRowsError {
     },
 }
 
-/// Measures one real registry: every scenario (inapplicable ones recorded as skips with the reason), then fidelity.
+/// Measures one real row: every scenario (inapplicable ones recorded as skips with the reason), each applicable
+/// one against a fresh container (live rows: in fresh repositories named by `run_id`), then fidelity.
 pub async fn measure(
-    kind: RealRegistryKind,
+    target: &RealTarget,
     scenarios: &[Arc<Scenario>],
+    run_id: &str,
 ) -> Result<RunResults, RealRowsError> {
-    match real::run_decision().await {
-        RunDecision::Run => {}
-        RunDecision::Skip(why) | RunDecision::Fail(why) => {
-            return Err(RealRowsError::NoDocker(why));
-        }
+    if target.needs_docker() {
+        real::target::docker_available()
+            .await
+            .map_err(|reason| RealRowsError::NoDocker {
+                registry: target.title.clone(),
+                reason,
+            })?;
     }
-    let counterpart = fake_registry::Profile::by_name(kind.fake_profile())
-        .ok_or_else(|| RealRowsError::NoProfile(kind.fake_profile().to_string()))?;
-    let name = kind.name();
+    let counterpart = fake_registry::Profile::by_name(&target.counterpart).ok_or_else(|| {
+        RealRowsError::NoProfile {
+            registry: target.title.clone(),
+            profile: target.counterpart.clone(),
+        }
+    })?;
+    let name = target.name.as_str();
+    let has_credentials = target.credentials.is_some();
     let mut cells = Vec::with_capacity(scenarios.len());
     for s in scenarios {
-        if runner::real_skip_reason(s, &counterpart).is_some() {
-            cells.push(runner::run_real_cell(name, counterpart, s.clone(), "unused").await);
+        let access = target.access(run_id, &s.id);
+        if runner::real_skip_reason(s, &counterpart, has_credentials).is_some() {
+            cells
+                .push(runner::run_real_cell(name, counterpart, s.clone(), "unused", &access).await);
             continue;
         }
-        let registry =
-            real::start_real_registry(kind)
-                .await
-                .map_err(|source| RealRowsError::Launch {
-                    registry: kind.row_label(),
-                    source,
-                })?;
-        let cell = runner::run_real_cell(name, counterpart, s.clone(), registry.base_url()).await;
-        drop(registry);
+        let instance = target
+            .start()
+            .await
+            .map_err(|source| RealRowsError::Launch {
+                registry: target.title.clone(),
+                source,
+            })?;
+        let cell =
+            runner::run_real_cell(name, counterpart, s.clone(), instance.base_url(), &access).await;
+        drop(instance);
         cells.push(cell);
     }
     let mut results = RunResults::new(provenance_now(None), Target::Real, cells);
     let date = results.provenance.date.clone();
     results
         .extra
-        .insert(format!("{name}.title"), kind.row_label().into());
+        .insert(format!("{name}.title"), target.title.clone().into());
     results.extra.insert(
         format!("{name}.measured"),
         format!(
-            "{} against the locally built image `{}` (harness {}, commit {})",
+            "{} against {} (harness {}, commit {})",
             &date[..date.len().min(10)],
-            kind.image_ref(),
+            target.measured_against,
             results.provenance.version,
             results.provenance.commit
         )
@@ -78,7 +91,7 @@ pub async fn measure(
     results
         .extra
         .insert(format!("{name}.counterpart"), counterpart.name().into());
-    match real::fidelity_for_kind(kind).await {
+    match target.fidelity(run_id).await {
         Ok(report) => {
             results
                 .extra

@@ -191,7 +191,12 @@ pub async fn run_cell(cell: &Cell) -> CellResult {
         Err(e) => return errored(result, format!("fake registry start panicked: {e}")),
     };
     fake.clear_log();
-    let run = execute(cell, fake.base_url(), fake.seeded().clone());
+    let run = execute(
+        cell,
+        fake.base_url(),
+        fake.seeded().clone(),
+        &RegistryCredentials::Scenario,
+    );
     let outcome = tokio::time::timeout(Duration::from_secs(guard), run).await;
     let log = fake.request_log();
     result.exchanges = log.iter().map(|r| wire_exchange(&fake, r)).collect();
@@ -250,17 +255,32 @@ struct Run {
     cached_unsupported: bool,
 }
 
-fn client_credentials(cell: &Cell, which: ClientCredentials) -> Credentials {
+/// Where the credentials the registry accepts come from.
+enum RegistryCredentials {
+    /// A fake: the scenario's `[registry] credentials`, else the profile's default (ECR's `AWS:demo`).
+    Scenario,
+    /// A real registry: exactly what its row is configured with (none: it is open).
+    Real(Option<(String, String)>),
+}
+
+fn client_credentials(
+    cell: &Cell,
+    which: ClientCredentials,
+    source: &RegistryCredentials,
+) -> Credentials {
     let spec = &cell.scenario.spec;
-    let registry_creds = spec
-        .registry
-        .credentials
-        .as_deref()
-        .and_then(|c| c.split_once(':'))
-        .map(|(u, p)| (u.to_string(), p.to_string()))
-        .or_else(|| {
-            default_credentials(&cell.profile).map(|(u, p)| (u.to_string(), p.to_string()))
-        });
+    let registry_creds = match source {
+        RegistryCredentials::Scenario => spec
+            .registry
+            .credentials
+            .as_deref()
+            .and_then(|c| c.split_once(':'))
+            .map(|(u, p)| (u.to_string(), p.to_string()))
+            .or_else(|| {
+                default_credentials(&cell.profile).map(|(u, p)| (u.to_string(), p.to_string()))
+            }),
+        RegistryCredentials::Real(creds) => creds.clone(),
+    };
     match (which, registry_creds) {
         (ClientCredentials::None, _) => Credentials::Anonymous,
         (ClientCredentials::Auto | ClientCredentials::Correct, Some((username, password))) => {
@@ -290,7 +310,12 @@ fn registry_config(base_url: &str, credentials: Credentials, timeout: u64) -> Re
     }
 }
 
-async fn execute(cell: &Cell, base_url: String, seeded: Seeded) -> Result<Run, String> {
+async fn execute(
+    cell: &Cell,
+    base_url: String,
+    seeded: Seeded,
+    creds: &RegistryCredentials,
+) -> Result<Run, String> {
     let first = seeded.subjects.first();
     let repository = first
         .map(|s| s.repository.clone())
@@ -312,7 +337,7 @@ async fn execute(cell: &Cell, base_url: String, seeded: Seeded) -> Result<Run, S
             let cfg = CheckConfig {
                 registry: registry_config(
                     &base_url,
-                    client_credentials(cell, *credentials),
+                    client_credentials(cell, *credentials, creds),
                     *timeout_seconds,
                 ),
                 repository,
@@ -346,7 +371,7 @@ async fn execute(cell: &Cell, base_url: String, seeded: Seeded) -> Result<Run, S
             }
             let cfg = registry_config(
                 &base_url,
-                client_credentials(cell, *credentials),
+                client_credentials(cell, *credentials, creds),
                 *timeout_seconds,
             );
             let discoverer = Discoverer::new(cfg, opts, metrics.clone())
@@ -838,9 +863,34 @@ pub async fn run_cells(
     out
 }
 
-/// Why a scenario cannot run against a real registry (no fault injection there, no configured credentials, no
-/// request log), or `None` when it can.
-pub fn real_skip_reason(scenario: &Scenario, counterpart: &Profile) -> Option<String> {
+/// How the harness reaches a real registry row.
+#[derive(Debug, Clone, Default)]
+pub struct RealAccess {
+    /// The credentials the registry is configured to require (`None`: an open registry). Seeding uses them, and
+    /// the code under test gets them wherever a scenario's client is given "the correct credentials".
+    pub credentials: Option<crate::real::auth::Credentials>,
+    /// For live registries, which keep content between cells: every repository a scenario seeds becomes
+    /// `<namespace>-<repository with '/' as '-'>`, so a cell never sees another cell's (or run's) content.
+    pub namespace: Option<String>,
+}
+
+impl RealAccess {
+    /// The repository a scenario's `repository` is pushed to and discovered in.
+    pub fn repository(&self, repository: &str) -> String {
+        match &self.namespace {
+            Some(ns) => format!("{ns}-{}", repository.replace('/', "-")),
+            None => repository.to_string(),
+        }
+    }
+}
+
+/// Why a scenario cannot run against a real registry (no fault injection there, no request log; scenarios whose
+/// registry requires credentials need a row configured with some), or `None` when it can.
+pub fn real_skip_reason(
+    scenario: &Scenario,
+    counterpart: &Profile,
+    has_credentials: bool,
+) -> Option<String> {
     let spec = &scenario.spec;
     if !scenario.applies_to(counterpart) {
         return Some(format!(
@@ -851,8 +901,11 @@ pub fn real_skip_reason(scenario: &Scenario, counterpart: &Profile) -> Option<St
     if !spec.faults.is_empty() {
         return Some("needs fault injection, which only the fake has".into());
     }
-    if spec.registry.credentials.is_some() {
-        return Some("needs a registry with configured credentials".into());
+    if spec.registry.credentials.is_some() && !has_credentials {
+        return Some(
+            "needs a registry that requires credentials (this row is configured without any)"
+                .into(),
+        );
     }
     let e = &spec.expect;
     if e.retry_after_honoured || e.max_in_flight.is_some() {
@@ -869,14 +922,15 @@ pub fn real_skip_reason(scenario: &Scenario, counterpart: &Profile) -> Option<St
     None
 }
 
-/// Runs one scenario against a real registry at `base_url` (fresh, empty), judged like a fake cell but without
-/// the request-log checks. `counterpart` is the fake profile claiming to emulate it (its declarations give the
-/// `declared` expectations); `name` labels the row.
+/// Runs one scenario against a real registry at `base_url` (fresh and empty, or a live registry with
+/// [`RealAccess::namespace`]), judged like a fake cell but without the request-log checks. `counterpart` is the
+/// fake profile claiming to emulate it (its declarations give the `declared` expectations); `name` labels the row.
 pub async fn run_real_cell(
     name: &str,
     counterpart: Profile,
     scenario: Arc<Scenario>,
     base_url: &str,
+    access: &RealAccess,
 ) -> CellResult {
     let cell = Cell {
         profile: counterpart,
@@ -895,17 +949,28 @@ pub async fn run_real_cell(
         observed: Observed::default(),
         exchanges: Vec::new(),
     };
-    if let Some(why) = real_skip_reason(&cell.scenario, &counterpart) {
+    if let Some(why) = real_skip_reason(&cell.scenario, &counterpart, access.credentials.is_some())
+    {
         result.reasons.push(why);
         return result;
     }
-    let seeded = match crate::real::seed_spec(base_url, &cell.scenario.spec.seed).await {
+    let client = crate::real::PushClient::with_credentials(base_url, access.credentials.clone());
+    let seeded =
+        crate::real::seed_spec_renamed(&client, &cell.scenario.spec.seed, |r| access.repository(r))
+            .await;
+    let seeded = match seeded {
         Ok(s) => s,
         Err(e) => return errored(result, format!("seeding the real registry failed: {e}")),
     };
+    let creds = RegistryCredentials::Real(
+        access
+            .credentials
+            .as_ref()
+            .map(|c| (c.username.clone(), c.password.clone())),
+    );
     match tokio::time::timeout(
         Duration::from_secs(120),
-        execute(&cell, base_url.to_string(), seeded.clone()),
+        execute(&cell, base_url.to_string(), seeded.clone(), &creds),
     )
     .await
     {

@@ -370,7 +370,7 @@ async fn config_file_images_start() {
     let path =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../images/real-registries.toml");
     let config = harness::real::RealRegistriesConfig::load(&path).expect("config");
-    assert_eq!(config.images.len(), 2);
+    assert_eq!(config.images.len(), 3);
     for kind in RealRegistryKind::ALL {
         harness::real::images::ensure_image(kind)
             .await
@@ -381,12 +381,18 @@ async fn config_file_images_start() {
             .await
             .unwrap_or_else(|e| panic!("{}: {e}", entry.name));
         let (status, _, body) = get_json(&format!("{}/v2/", registry.base_url())).await;
-        assert_eq!(
-            (status, body),
-            (200, serde_json::json!({})),
-            "{}",
-            entry.name
-        );
+        if entry.username_env.is_some() {
+            // Configured with htpasswd: anonymous requests are challenged (its JSON error body, code UNAUTHORIZED).
+            assert_eq!(status, 401, "{}", entry.name);
+            assert_eq!(body["errors"][0]["code"], "UNAUTHORIZED", "{}", entry.name);
+        } else {
+            assert_eq!(
+                (status, body),
+                (200, serde_json::json!({})),
+                "{}",
+                entry.name
+            );
+        }
         assert_eq!(registry.label(), entry.row_label());
         let id = registry.container_id().to_string();
         registry.stop().await.expect("stop");
@@ -448,11 +454,12 @@ async fn live_registry_entry_with_credentials_is_seeded_and_probed() {
     );
 }
 
-/// The README's test command runs every scenario that can run against a real registry (no fault injection, no
-/// configured credentials) against both real registries, each in a fresh container, exactly as `matrix --real`.
+/// The README's test command runs every scenario that can run against a real registry (no fault injection; those
+/// needing credentials on the htpasswd row) against every built-in row, each cell in a fresh container, exactly as
+/// `matrix --real`, plus the fidelity probes.
 #[tokio::test(flavor = "multi_thread")]
-async fn every_applicable_scenario_passes_on_both_real_registries() {
-    if !docker_or_skip("every_applicable_scenario_passes_on_both_real_registries").await {
+async fn every_applicable_scenario_passes_on_the_built_in_real_rows() {
+    if !docker_or_skip("every_applicable_scenario_passes_on_the_built_in_real_rows").await {
         return;
     }
     let scenarios: Vec<std::sync::Arc<harness::scenario::Scenario>> =
@@ -461,10 +468,11 @@ async fn every_applicable_scenario_passes_on_both_real_registries() {
             .into_iter()
             .map(std::sync::Arc::new)
             .collect();
-    for kind in RealRegistryKind::ALL {
-        let r = harness::real_rows::measure(kind, &scenarios)
+    let run_id = harness::real::target::run_id();
+    for target in harness::real::RealTarget::builtin() {
+        let r = harness::real_rows::measure(&target, &scenarios, &run_id)
             .await
-            .unwrap_or_else(|e| panic!("{}: {e}", kind.row_label()));
+            .unwrap_or_else(|e| panic!("{}: {e}", target.title));
         let (pass, bad, _skip) = harness::real_rows::summary(&r);
         let failures: Vec<String> = r
             .cells
@@ -472,19 +480,184 @@ async fn every_applicable_scenario_passes_on_both_real_registries() {
             .filter(|c| !c.reasons.is_empty() && c.status != harness::runner::CellStatus::Skip)
             .map(|c| format!("{}: {}", c.id, c.reasons.join("; ")))
             .collect();
-        assert_eq!(bad, 0, "{}:\n{}", kind.row_label(), failures.join("\n"));
-        assert!(
-            pass >= 10,
-            "{}: only {pass} scenarios ran",
-            kind.row_label()
-        );
+        assert_eq!(bad, 0, "{}:\n{}", target.title, failures.join("\n"));
+        assert!(pass >= 10, "{}: only {pass} scenarios ran", target.title);
         assert!(
             r.extra
-                .get(&format!("{}.fidelity", kind.name()))
+                .get(&format!("{}.fidelity", target.name))
                 .and_then(|v| v.as_str())
                 .is_some_and(|f| f.contains("probes")),
             "{}: fidelity not measured",
-            kind.row_label()
+            target.title
         );
+        if target.credentials.is_some() {
+            // The scenarios that need a registry with credentials ran here (they skip on the open rows).
+            for id in [
+                "auth-credentials",
+                "auth-wrong-credentials",
+                "check-wrong-credentials",
+            ] {
+                let cell = r.cells.iter().find(|c| c.scenario == id).expect(id);
+                assert_eq!(
+                    cell.status,
+                    harness::runner::CellStatus::Pass,
+                    "{}: {id}: {:?}",
+                    target.title,
+                    cell.reasons
+                );
+            }
+        }
     }
+}
+
+/// `matrix --real` as a team would run it: the rows of images/real-registries.toml (the locally built images stand
+/// in for pulled ones, one of them with htpasswd credentials from the environment) and a live entry (a fake with
+/// Harbor's profile and required credentials stands in for a production Harbor) become results files in
+/// `--real-dir`, and the plain `matrix` renders them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn matrix_real_measures_config_file_rows() {
+    if !docker_or_skip("matrix_real_measures_config_file_rows").await {
+        return;
+    }
+    for kind in RealRegistryKind::ALL {
+        harness::real::images::ensure_image(kind)
+            .await
+            .expect("image");
+    }
+    let live = fake_registry::FakeRegistry::builder()
+        .profile(fake_registry::Profile::by_name("harbor-2.11").expect("profile"))
+        .credentials("robot", "s3cret")
+        .start()
+        .expect("fake");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let live_config = dir.path().join("live.toml");
+    std::fs::write(
+        &live_config,
+        format!(
+            "[[live]]\nname = \"harbor-standin\"\nlabel = \"Harbor stand-in (live)\"\nurl = \"{}\"\n\
+             username_env = \"LIVE_USER\"\npassword_env = \"LIVE_PASSWORD\"\nfake_profile = \"harbor-2.11\"\n\
+             repository_prefix = \"team/compat\"\n",
+            live.base_url()
+        ),
+    )
+    .expect("write");
+    let out = dir.path().join("real");
+    let images =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../images/real-registries.toml");
+    let bin = env!("CARGO_BIN_EXE_harness");
+    let run = tokio::process::Command::new(bin)
+        .args(["matrix", "--real", "--no-builtin", "--real-config"])
+        .arg(&images)
+        .arg("--real-config")
+        .arg(&live_config)
+        .arg("--real-dir")
+        .arg(&out)
+        .args([
+            "--scenario",
+            "three-referrers",
+            "--scenario",
+            "auth-credentials",
+        ])
+        .env("LIVE_USER", "robot")
+        .env("LIVE_PASSWORD", "s3cret")
+        .env("OCI_TEST_REGISTRY_USER", "oci-test")
+        .env("OCI_TEST_REGISTRY_PASSWORD", "oci-test-password")
+        .env("RUST_LOG", "error")
+        .output()
+        .await
+        .expect("harness runs");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "matrix --real failed:\n{stderr}");
+
+    let cell = |row: &str, scenario: &str| -> (String, Vec<String>) {
+        let text = std::fs::read_to_string(out.join(format!("{row}.json")))
+            .unwrap_or_else(|e| panic!("{row}.json: {e}\n{stderr}"));
+        let v: Value = serde_json::from_str(&text).expect("json");
+        let c = v["cells"]
+            .as_array()
+            .expect("cells")
+            .iter()
+            .find(|c| c["scenario"] == scenario)
+            .unwrap_or_else(|| panic!("{row}: no {scenario}"))
+            .clone();
+        (
+            c["status"].as_str().unwrap_or_default().to_string(),
+            c["reasons"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|r| r.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        )
+    };
+    for row in [
+        "distribution-local",
+        "ferro-local",
+        "distribution-htpasswd-local",
+        "harbor-standin",
+    ] {
+        let (status, reasons) = cell(row, "three-referrers");
+        assert_eq!(status, "pass", "{row}: {reasons:?}");
+    }
+    // Credentials: the rows configured with some run the scenario that needs them; open rows say why they skip.
+    for row in ["distribution-htpasswd-local", "harbor-standin"] {
+        let (status, reasons) = cell(row, "auth-credentials");
+        assert_eq!(status, "pass", "{row}: {reasons:?}");
+    }
+    let (status, reasons) = cell("distribution-local", "auth-credentials");
+    assert_eq!(status, "skip");
+    assert!(reasons[0].contains("credentials"), "{reasons:?}");
+
+    // The live row pushed only under its prefix, in repositories named by the run and the scenario.
+    let pushed: Vec<String> = live
+        .request_log()
+        .iter()
+        .filter(|r| r.method == "PUT")
+        .map(|r| r.path.clone())
+        .collect();
+    assert!(!pushed.is_empty());
+    for p in &pushed {
+        assert!(p.starts_with("/v2/team/compat/r"), "{p}");
+    }
+    // No password in any results file.
+    for entry in std::fs::read_dir(&out).expect("dir") {
+        let text = std::fs::read_to_string(entry.expect("entry").path()).expect("read");
+        assert!(!text.contains("s3cret") && !text.contains("oci-test-password"));
+    }
+
+    // The plain matrix renders the rows from --real-dir.
+    let doc = dir.path().join("matrix.md");
+    let render = tokio::process::Command::new(bin)
+        .args([
+            "matrix",
+            "--profile",
+            "oci-1.1",
+            "--scenario",
+            "three-referrers",
+            "--real-dir",
+        ])
+        .arg(&out)
+        .arg("--out")
+        .arg(&doc)
+        .env("RUST_LOG", "error")
+        .output()
+        .await
+        .expect("harness runs");
+    assert!(
+        render.status.success(),
+        "{}",
+        String::from_utf8_lossy(&render.stderr)
+    );
+    let md = std::fs::read_to_string(&doc).expect("doc");
+    for title in [
+        "Distribution 2.8.2 (config file, local image)",
+        "ferro-oci-server 1.0.0 (config file, local image)",
+        "Distribution 2.8.2 with htpasswd (config file, local image)",
+        "Harbor stand-in (live)",
+    ] {
+        assert!(md.contains(&format!("### {title}")), "{title} missing");
+    }
+    assert!(docker::own_containers().await.expect("list").is_empty());
 }

@@ -32,7 +32,8 @@ pub fn workspace_root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
-/// Reads every committed real-registry results file (`docs/real/*.json`), sorted by name.
+/// Reads every committed real-registry results file (`docs/real/*.json`), sorted by row name (the file stem, so
+/// `distribution` comes before `distribution-htpasswd`).
 pub fn read_real_results(dir: &Path) -> Result<Vec<RunResults>, model::ResultsError> {
     let mut files: Vec<PathBuf> = match std::fs::read_dir(dir) {
         Ok(rd) => rd
@@ -41,7 +42,7 @@ pub fn read_real_results(dir: &Path) -> Result<Vec<RunResults>, model::ResultsEr
             .collect(),
         Err(_) => return Ok(Vec::new()),
     };
-    files.sort();
+    files.sort_by(|a, b| a.file_stem().cmp(&b.file_stem()));
     files.iter().map(|f| RunResults::read(f)).collect()
 }
 

@@ -13,7 +13,10 @@
 //! cmd = []                              # overrides the image's command when not empty
 //! pull = "missing"                      # "missing" (default) | "never"
 //! wait = { stream = "stdout", message = "listening" } # optional log line; GET /v2/ is always polled
-//! fake_profile = "zot"                  # profile to compare with (fidelity), optional
+//! username_env = "ZOT_USER"             # credentials the image is configured with (e.g. htpasswd), optional
+//! password_env = "ZOT_PASSWORD"
+//! fake_profile = "zot"                  # profile whose declarations the cells expect and whose fidelity is
+//!                                       # measured (default `oci-1.1`: the spec)
 //!
 //! # live registries (images/live-registries.example.toml)
 //! [[live]]
@@ -65,6 +68,10 @@ pub struct ImageEntry {
     #[serde(default)]
     pub pull: PullPolicy,
     pub wait: Option<WaitEntry>,
+    /// Credentials the container is configured to require (e.g. an htpasswd file baked into the image), read from
+    /// these environment variables; scenarios that need credentials run only where a row has some.
+    pub username_env: Option<String>,
+    pub password_env: Option<String>,
     pub fake_profile: Option<String>,
 }
 
@@ -110,7 +117,7 @@ pub enum ConfigError {
     #[error("entry `{name}`: {message}")]
     Invalid { name: String, message: String },
     #[error(
-        "live registry `{name}`: environment variable {variable} is not set (named by {field} in the config)"
+        "registry `{name}`: environment variable {variable} is not set (named by {field} in the config)"
     )]
     MissingEnv {
         name: String,
@@ -195,6 +202,12 @@ impl RealRegistriesConfig {
                     message: "port must not be 0".into(),
                 });
             }
+            if i.username_env.is_some() != i.password_env.is_some() {
+                return Err(ConfigError::Invalid {
+                    name: i.name.clone(),
+                    message: "username_env and password_env go together".into(),
+                });
+            }
         }
         for l in &self.live {
             let url = reqwest::Url::parse(&l.url).map_err(|e| ConfigError::Invalid {
@@ -239,6 +252,24 @@ impl ImageEntry {
         }
     }
 
+    /// The credentials the entry names, read from the process environment (`None` when it names none).
+    pub fn credentials(&self) -> Result<Option<Credentials>, ConfigError> {
+        self.credentials_with(|k| std::env::var(k).ok())
+    }
+
+    /// [`Self::credentials`] with the environment given (for tests).
+    pub fn credentials_with(
+        &self,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Option<Credentials>, ConfigError> {
+        env_credentials(
+            &self.name,
+            self.username_env.as_deref(),
+            self.password_env.as_deref(),
+            env,
+        )
+    }
+
     /// The launcher's spec for this entry.
     pub fn container_spec(&self) -> ContainerSpec {
         let (image, tag) = self.repository_and_tag();
@@ -253,6 +284,29 @@ impl ImageEntry {
             pull: self.pull,
         }
     }
+}
+
+/// Credentials from the two environment variables an entry names (both or neither; checked by validation).
+fn env_credentials(
+    name: &str,
+    username_env: Option<&str>,
+    password_env: Option<&str>,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<Option<Credentials>, ConfigError> {
+    let (Some(u), Some(p)) = (username_env, password_env) else {
+        return Ok(None);
+    };
+    let read = |field: &'static str, variable: &str| {
+        env(variable).ok_or_else(|| ConfigError::MissingEnv {
+            name: name.to_string(),
+            field,
+            variable: variable.to_string(),
+        })
+    };
+    Ok(Some(Credentials::new(
+        read("username_env", u)?,
+        read("password_env", p)?,
+    )))
 }
 
 /// A live registry with its credentials resolved.
@@ -291,21 +345,15 @@ impl LiveEntry {
         env: impl Fn(&str) -> Option<String>,
         docker_config: Option<&Path>,
     ) -> Result<LiveRegistry, ConfigError> {
-        let credentials = match (&self.username_env, &self.password_env) {
-            (Some(u), Some(p)) => {
-                let username = env(u).ok_or_else(|| ConfigError::MissingEnv {
-                    name: self.name.clone(),
-                    field: "username_env",
-                    variable: u.clone(),
-                })?;
-                let password = env(p).ok_or_else(|| ConfigError::MissingEnv {
-                    name: self.name.clone(),
-                    field: "password_env",
-                    variable: p.clone(),
-                })?;
-                Some(Credentials::new(username, password))
-            }
-            _ if self.docker_config => match docker_config {
+        let named = env_credentials(
+            &self.name,
+            self.username_env.as_deref(),
+            self.password_env.as_deref(),
+            env,
+        )?;
+        let credentials = match named {
+            Some(c) => Some(c),
+            None if self.docker_config => match docker_config {
                 Some(path) if path.exists() => self.docker_config_credentials(path)?,
                 _ => None,
             },

@@ -503,6 +503,16 @@ pub async fn run_probes(base_url: &str) -> Result<Vec<ProbeObservation>, ProbeEr
 
 /// [`run_probes`] through a given client (for registries that want credentials: [`PushClient::with_credentials`]).
 pub async fn run_probes_with(client: &PushClient) -> Result<Vec<ProbeObservation>, ProbeError> {
+    run_probes_in(client, PROBE_REPO, MISSING_REPO).await
+}
+
+/// [`run_probes_with`] in the given repositories (a live registry's namespace: its content persists between
+/// runs, so each run probes fresh repositories): `repo` receives the probe content, `missing_repo` is never pushed.
+pub async fn run_probes_in(
+    client: &PushClient,
+    repo: &str,
+    missing_repo: &str,
+) -> Result<Vec<ProbeObservation>, ProbeError> {
     let base_url = client.base_url().to_string();
     let mut p = Prober {
         base_url: base_url.clone(),
@@ -510,8 +520,6 @@ pub async fn run_probes_with(client: &PushClient) -> Result<Vec<ProbeObservation
         client: client.clone(),
         observations: Vec::new(),
     };
-    let repo = PROBE_REPO;
-
     p.probe("ping", Method::GET, "/v2/", None, false).await?;
 
     // Content: a subject image tagged v1 and two referrers (SBOM, signature) pushed with `subject`.
@@ -633,7 +641,7 @@ pub async fn run_probes_with(client: &PushClient) -> Result<Vec<ProbeObservation
         false,
     )
     .await?;
-    let missing_repo = format!("/v2/{MISSING_REPO}/referrers/{}", subject.digest);
+    let missing_repo = format!("/v2/{missing_repo}/referrers/{}", subject.digest);
     p.probe(
         "referrers-missing-repository",
         Method::GET,

@@ -9,6 +9,8 @@
 //!   URL with credentials from the environment or the Docker config; [`auth`] answers their challenges.
 //! - [`spec_seed`]: a scenario's `[seed]` (the fake's `SeedSpec`) pushed into a real registry, ground truth in the
 //!   fake's `Seeded` type.
+//! - [`target`]: one matrix row of a real registry (built-in image, config-file image or live URL): how it is
+//!   started, reached and named.
 //! - [`fidelity`]: the probe set, run against any base URL, and the comparison of two runs;
 //!   [`measure_fidelity`] runs it for a real registry and a fake at any base URL.
 
@@ -21,6 +23,7 @@ pub mod images;
 pub mod launcher;
 pub mod push;
 pub mod spec_seed;
+pub mod target;
 
 pub use config::{ImageEntry, LiveEntry, LiveRegistry, RealRegistriesConfig};
 pub use docker::{DockerStatus, RunDecision, run_decision, sweep};
@@ -30,7 +33,8 @@ pub use launcher::{
     ContainerSpec, LaunchError, PullPolicy, RealRegistry, start_container, start_real_registry,
 };
 pub use push::{PushClient, PushError, SeedPlan, Seeded, seed, seed_with};
-pub use spec_seed::{seed_spec, seed_spec_with};
+pub use spec_seed::{seed_spec, seed_spec_renamed, seed_spec_with};
+pub use target::{Instance, Launch, RealTarget, TargetError};
 
 /// Failure of [`measure_fidelity`] / [`fidelity_for_kind`].
 #[derive(Debug, thiserror::Error)]

@@ -80,7 +80,20 @@ pub async fn seed_spec_with(
     client: &PushClient,
     spec: &SeedSpec,
 ) -> Result<fake_registry::Seeded, PushError> {
-    let plan = plan_from_spec(spec)?;
+    seed_spec_renamed(client, spec, str::to_string).await
+}
+
+/// [`seed_spec_with`], each subject pushed to `rename(repository)` instead (a live registry's namespace); the
+/// ground truth names the repositories actually pushed to.
+pub async fn seed_spec_renamed(
+    client: &PushClient,
+    spec: &SeedSpec,
+    rename: impl Fn(&str) -> String,
+) -> Result<fake_registry::Seeded, PushError> {
+    let mut plan = plan_from_spec(spec)?;
+    for s in &mut plan.subjects {
+        s.repository = rename(&s.repository);
+    }
     let seeded = push::seed_with(client, &plan).await?;
     Ok(fake_registry::Seeded {
         subjects: seeded

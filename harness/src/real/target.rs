@@ -1,0 +1,374 @@
+//! One real-registry row of the matrix: where it comes from (a built-in image, an image a config file names, or a
+//! live registry reached by URL), how it is started and reached, and what it is compared with.
+//!
+//! Container rows get a fresh container per cell (an empty registry, as a fake cell gets a fresh fake). Live rows
+//! are one registry that keeps its content, so every cell seeds fresh repositories under the row's
+//! `repository_prefix`, named by the run and the scenario (see [`crate::runner::RealAccess`]).
+
+use std::collections::BTreeMap;
+
+use super::auth::Credentials;
+use super::config::{ConfigError, ImageEntry, LiveRegistry, RealRegistriesConfig};
+use super::fidelity::{self, FidelityReport, MISSING_REPO, PROBE_REPO};
+use super::images::{self, RealRegistryKind};
+use super::launcher::{ContainerSpec, LaunchError, RealRegistry, start_container};
+use super::push::PushClient;
+use super::{FidelityError, docker};
+use crate::runner::RealAccess;
+
+/// The fake profile a row is compared with when its entry names none: the spec-exact profile.
+pub const DEFAULT_COUNTERPART: &str = "oci-1.1";
+
+/// The repository prefix of a live row whose entry names none.
+pub const DEFAULT_PREFIX: &str = "oci-referrers-compat";
+
+/// The test user baked into the Distribution image (`images/distribution/htpasswd`, bcrypt): a public fixture for
+/// a local container, never a secret.
+pub const HTPASSWD_USER: &str = "oci-test";
+/// Its password (see [`HTPASSWD_USER`]).
+pub const HTPASSWD_PASSWORD: &str = "oci-test-password";
+/// Path of the htpasswd file inside the Distribution image.
+pub const HTPASSWD_PATH: &str = "/etc/docker/registry/htpasswd";
+
+/// How a row's registry comes to exist.
+#[derive(Debug, Clone)]
+pub enum Launch {
+    /// A container per cell. `local` names the project's own image, built by `images/build.sh` when missing.
+    Container {
+        spec: ContainerSpec,
+        local: Option<RealRegistryKind>,
+    },
+    /// A live registry: nothing is started.
+    Live { base_url: String },
+}
+
+/// One real-registry row.
+#[derive(Debug, Clone)]
+pub struct RealTarget {
+    /// Row id and results file name (`docs/real/<name>.json`).
+    pub name: String,
+    /// Row title, e.g. "Distribution 2.8.2 (real, container)".
+    pub title: String,
+    /// The fake profile whose declarations the cells expect and whose fidelity is measured against this registry.
+    pub counterpart: String,
+    pub launch: Launch,
+    /// The credentials the registry requires (`None`: open).
+    pub credentials: Option<Credentials>,
+    /// Live rows: the repositories cells push to start with this.
+    pub repository_prefix: Option<String>,
+    /// What was measured, for the document ("the locally built image `…`").
+    pub measured_against: String,
+}
+
+/// A started (or, for live rows, reached) registry. Dropping it removes its container.
+#[derive(Debug)]
+pub struct Instance {
+    base_url: String,
+    container: Option<RealRegistry>,
+}
+
+impl Instance {
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// Removes the container now (drop does it too), reporting a failure.
+    pub async fn stop(self) -> Result<(), LaunchError> {
+        match self.container {
+            Some(c) => c.stop().await,
+            None => Ok(()),
+        }
+    }
+}
+
+/// A config file entry that cannot become a row.
+#[derive(Debug, thiserror::Error)]
+pub enum TargetError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(
+        "entry `{entry}`: fake profile `{profile}` does not exist (`harness matrix list` shows the profiles)"
+    )]
+    NoProfile { entry: String, profile: String },
+}
+
+impl RealTarget {
+    /// The project's own rows: Distribution 2.8.2 open and with htpasswd auth, and ferro-oci-server.
+    pub fn builtin() -> Vec<RealTarget> {
+        vec![
+            Self::from_kind(RealRegistryKind::Distribution),
+            Self::distribution_htpasswd(),
+            Self::from_kind(RealRegistryKind::FerroOciServer),
+        ]
+    }
+
+    /// A built-in image, open (no auth).
+    pub fn from_kind(kind: RealRegistryKind) -> RealTarget {
+        RealTarget {
+            name: kind.name().to_string(),
+            title: kind.row_label(),
+            counterpart: kind.fake_profile().to_string(),
+            launch: Launch::Container {
+                spec: kind.container_spec(),
+                local: Some(kind),
+            },
+            credentials: None,
+            repository_prefix: None,
+            measured_against: format!("the locally built image `{}`", kind.image_ref()),
+        }
+    }
+
+    /// Distribution 2.8.2 configured with its native htpasswd auth, the way its documentation deploys it
+    /// (`REGISTRY_AUTH=htpasswd`, realm and file path by environment; distribution docs `deploying.md`, "Native basic
+    /// auth"): the row where the scenarios that need credentials run against a real registry.
+    pub fn distribution_htpasswd() -> RealTarget {
+        let kind = RealRegistryKind::Distribution;
+        let mut spec = kind.container_spec();
+        spec.label = format!(
+            "Distribution {} with htpasswd auth (real, container)",
+            kind.version()
+        );
+        spec.env = BTreeMap::from([
+            ("REGISTRY_AUTH".to_string(), "htpasswd".to_string()),
+            (
+                "REGISTRY_AUTH_HTPASSWD_REALM".to_string(),
+                "Registry Realm".to_string(),
+            ),
+            (
+                "REGISTRY_AUTH_HTPASSWD_PATH".to_string(),
+                HTPASSWD_PATH.to_string(),
+            ),
+        ]);
+        RealTarget {
+            name: "distribution-htpasswd".to_string(),
+            title: spec.label.clone(),
+            counterpart: kind.fake_profile().to_string(),
+            launch: Launch::Container {
+                spec,
+                local: Some(kind),
+            },
+            credentials: Some(Credentials::new(HTPASSWD_USER, HTPASSWD_PASSWORD)),
+            repository_prefix: None,
+            measured_against: format!(
+                "the locally built image `{}` with `REGISTRY_AUTH=htpasswd` (fixture user `{HTPASSWD_USER}`)",
+                kind.image_ref()
+            ),
+        }
+    }
+
+    /// A `[[image]]` entry of a config file, with the credentials it names (already resolved).
+    pub fn from_image(entry: &ImageEntry, credentials: Option<Credentials>) -> RealTarget {
+        let spec = entry.container_spec();
+        RealTarget {
+            name: entry.name.clone(),
+            title: entry.row_label(),
+            counterpart: entry
+                .fake_profile
+                .clone()
+                .unwrap_or_else(|| DEFAULT_COUNTERPART.to_string()),
+            measured_against: format!("the image `{}` (config file)", spec.image_ref()),
+            launch: Launch::Container { spec, local: None },
+            credentials,
+            repository_prefix: None,
+        }
+    }
+
+    /// A `[[live]]` entry with its credentials resolved.
+    pub fn from_live(live: &LiveRegistry) -> RealTarget {
+        RealTarget {
+            name: live.name.clone(),
+            title: live.label.clone(),
+            counterpart: live
+                .fake_profile
+                .clone()
+                .unwrap_or_else(|| DEFAULT_COUNTERPART.to_string()),
+            launch: Launch::Live {
+                base_url: live.base_url.clone(),
+            },
+            credentials: live.credentials.clone(),
+            repository_prefix: Some(
+                live.repository_prefix
+                    .clone()
+                    .unwrap_or_else(|| DEFAULT_PREFIX.to_string()),
+            ),
+            measured_against: format!("the live registry {}", live.base_url),
+        }
+    }
+
+    /// Every entry of a config file as a row, credentials read through `env` (and, for live entries, the user's
+    /// Docker config), counterparts checked.
+    pub fn from_config(
+        config: &RealRegistriesConfig,
+        env: impl Fn(&str) -> Option<String> + Copy,
+        docker_config: Option<&std::path::Path>,
+    ) -> Result<Vec<RealTarget>, TargetError> {
+        let mut out = Vec::new();
+        for entry in &config.images {
+            out.push(Self::from_image(entry, entry.credentials_with(env)?));
+        }
+        for entry in &config.live {
+            out.push(Self::from_live(&entry.resolve_with(env, docker_config)?));
+        }
+        for t in &out {
+            if fake_registry::Profile::by_name(&t.counterpart).is_none() {
+                return Err(TargetError::NoProfile {
+                    entry: t.name.clone(),
+                    profile: t.counterpart.clone(),
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Whether this row needs Docker (container rows do, live rows do not).
+    pub fn needs_docker(&self) -> bool {
+        matches!(self.launch, Launch::Container { .. })
+    }
+
+    /// Starts a fresh container (building the project's own image first when it is missing), or reaches the live
+    /// registry.
+    pub async fn start(&self) -> Result<Instance, LaunchError> {
+        match &self.launch {
+            Launch::Container { spec, local } => {
+                if let Some(kind) = local {
+                    images::ensure_image(*kind).await?;
+                }
+                let container = start_container(spec).await?;
+                Ok(Instance {
+                    base_url: container.base_url().to_string(),
+                    container: Some(container),
+                })
+            }
+            Launch::Live { base_url } => Ok(Instance {
+                base_url: base_url.clone(),
+                container: None,
+            }),
+        }
+    }
+
+    /// How a cell reaches this row: its credentials and, for a live row, the namespace `<prefix>/<run>-<scope>`.
+    pub fn access(&self, run_id: &str, scope: &str) -> RealAccess {
+        RealAccess {
+            credentials: self.credentials.clone(),
+            namespace: self
+                .repository_prefix
+                .as_ref()
+                .map(|p| format!("{}/{run_id}-{scope}", p.trim_end_matches('/'))),
+        }
+    }
+
+    /// The fidelity of [`Self::counterpart`] against this registry: the probe set answered by a fresh instance
+    /// (or the live registry, in fresh repositories) and by a fresh fake with the counterpart profile, given the
+    /// same credentials when the row has some, side by side.
+    pub async fn fidelity(&self, run_id: &str) -> Result<FidelityReport, FidelityError> {
+        let profile = fake_registry::Profile::by_name(&self.counterpart)
+            .ok_or_else(|| FidelityError::NoProfile(self.counterpart.clone()))?;
+        let mut builder = fake_registry::FakeRegistry::builder().profile(profile);
+        if let Some(c) = &self.credentials {
+            builder = builder.credentials(&c.username, &c.password);
+        }
+        let fake = builder
+            .start()
+            .map_err(|e| FidelityError::Fake(e.to_string()))?;
+        let (repo, missing) = match &self.access(run_id, "fidelity").namespace {
+            Some(ns) => (format!("{ns}-probe"), format!("{ns}-never-pushed")),
+            None => (PROBE_REPO.to_string(), MISSING_REPO.to_string()),
+        };
+        let instance = self.start().await?;
+        let real = PushClient::with_credentials(instance.base_url(), self.credentials.clone());
+        let reference = fidelity::run_probes_in(&real, &repo, &missing).await;
+        drop(instance);
+        let candidate = PushClient::with_credentials(&fake.base_url(), self.credentials.clone());
+        let candidate = fidelity::run_probes_in(&candidate, &repo, &missing).await?;
+        Ok(fidelity::compare(
+            &self.title,
+            &reference?,
+            &format!("fake {}", self.counterpart),
+            &candidate,
+        ))
+    }
+}
+
+/// A run id for live namespaces: `r<unix seconds>` (each run pushes to fresh repositories).
+pub fn run_id() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    format!("r{secs}")
+}
+
+/// Whether container rows can run here (Docker reachable), with the reason when not.
+pub async fn docker_available() -> Result<(), String> {
+    match docker::run_decision().await {
+        docker::RunDecision::Run => Ok(()),
+        docker::RunDecision::Skip(why) | docker::RunDecision::Fail(why) => Err(why),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn builtin_rows_are_distinct_and_name_their_counterparts() {
+        let rows = RealTarget::builtin();
+        let names: Vec<&str> = rows.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["distribution", "distribution-htpasswd", "ferro-oci-server"]
+        );
+        for t in &rows {
+            assert!(fake_registry::Profile::by_name(&t.counterpart).is_some());
+            assert!(t.needs_docker());
+        }
+        assert!(rows[0].credentials.is_none());
+        assert_eq!(
+            rows[1].credentials,
+            Some(Credentials::new(HTPASSWD_USER, HTPASSWD_PASSWORD))
+        );
+    }
+
+    #[test]
+    fn config_entries_become_rows_with_credentials_and_namespaces() {
+        let text = "[[image]]\nname = \"zot\"\nimage = \"zot:2\"\nusername_env = \"U\"\npassword_env = \"P\"\n\
+                    [[live]]\nname = \"h\"\nurl = \"https://h.example\"\nusername_env = \"U\"\npassword_env = \"P\"\n\
+                    fake_profile = \"harbor-2.11\"\nrepository_prefix = \"team/compat/\"\n";
+        let config = RealRegistriesConfig::parse(text, Path::new("x")).unwrap();
+        let env = |k: &str| match k {
+            "U" => Some("u".to_string()),
+            "P" => Some("p".to_string()),
+            _ => None,
+        };
+        let rows = RealTarget::from_config(&config, env, None).unwrap();
+        assert_eq!(rows[0].counterpart, DEFAULT_COUNTERPART);
+        assert_eq!(rows[0].credentials, Some(Credentials::new("u", "p")));
+        assert!(rows[0].access("r1", "s").namespace.is_none());
+        assert!(rows[0].needs_docker());
+        assert!(!rows[1].needs_docker());
+        let access = rows[1].access("r1", "three-referrers");
+        assert_eq!(
+            access.repository("library/alpine"),
+            "team/compat/r1-three-referrers-library-alpine"
+        );
+
+        let missing = RealTarget::from_config(&config, |_| None, None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            missing.contains("`zot`") && missing.contains('U'),
+            "{missing}"
+        );
+
+        let bad = RealRegistriesConfig::parse(
+            "[[image]]\nname = \"z\"\nimage = \"z\"\nfake_profile = \"nope\"\n",
+            Path::new("x"),
+        )
+        .unwrap();
+        let e = RealTarget::from_config(&bad, env, None)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("nope"), "{e}");
+    }
+}
