@@ -213,10 +213,13 @@ fn add_profile_headers(state: &State, req: &Req, resp: &mut Resp) {
             }
         }
     }
-    if state.profile.behaviour().api_version_header
-        && (req.path == "/v2" || req.path.starts_with("/v2/"))
-        && resp.get_header("docker-distribution-api-version").is_none()
-    {
+    let api_version = match state.profile.behaviour().api_version_header {
+        crate::profile::ApiVersionHeader::Every => {
+            req.path == "/v2" || req.path.starts_with("/v2/")
+        }
+        crate::profile::ApiVersionHeader::BaseOnly => req.path == "/v2" || req.path == "/v2/",
+    };
+    if api_version && resp.get_header("docker-distribution-api-version").is_none() {
         resp.headers.push((
             "docker-distribution-api-version".into(),
             "registry/2.0".into(),

@@ -66,7 +66,8 @@ pub struct Declared {
     pub filter: Option<bool>,
     /// Does the server page referrers with `Link`? `None` = unknown.
     pub paging: Option<bool>,
-    /// `"bearer"` or `"basic"`.
+    /// `"bearer"`, `"basic"`, or `"none"` (the registry implements no auth; scenarios that need credentials do not
+    /// apply).
     pub auth_scheme: &'static str,
     /// One line: what a 429 looks like.
     pub rate_limit: &'static str,
@@ -285,8 +286,11 @@ pub struct Behaviour {
     pub referrers: Referrers,
     /// The referrers answer is given before auth is checked (Quay with the feature off).
     pub referrers_before_auth: bool,
-    /// `Docker-Distribution-API-Version: registry/2.0` on every API answer.
-    pub api_version_header: bool,
+    /// Which answers carry `Docker-Distribution-API-Version: registry/2.0`.
+    pub api_version_header: ApiVersionHeader,
+    /// `Location` of a manifest PUT and of blob uploads is absolute (`http://host/v2/...`, Distribution) rather than
+    /// a path (`/v2/...`, which RFC 9110 §10.2.2 also allows).
+    pub absolute_locations: bool,
     /// Auth.
     pub auth: Auth,
     /// 429 shape.
@@ -307,6 +311,15 @@ pub struct Behaviour {
     /// JSON answers say `Content-Type: application/json; charset=utf-8` (Distribution's Go handlers), not the
     /// bare `application/json`.
     pub json_charset: bool,
+}
+
+/// Which answers carry `Docker-Distribution-API-Version: registry/2.0`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiVersionHeader {
+    /// Every answer under `/v2/` (Distribution and most registries).
+    Every,
+    /// Only `GET /v2/` (ferro-oci-server: `handlers/base.rs` alone sets it).
+    BaseOnly,
 }
 
 /// The full definition of a profile. Every profile is one `static` value of this type.
@@ -482,6 +495,8 @@ impl Profile {
     pub const HARBOR_2_10: Profile = Profile(&defs::HARBOR_2_10);
     /// `ghcr-2026` (beyond the list)
     pub const GHCR_2026: Profile = Profile(&defs::GHCR_2026);
+    /// `ferro-oci-server-1.0` (beyond the list: the counterpart of the real ferro-oci-server row)
+    pub const FERRO_OCI_SERVER_1_0: Profile = Profile(&defs::FERRO_OCI_SERVER_1_0);
 
     /// Does the referrers API list descriptors exactly as the spec derives them (`artifactType` from the manifest,
     /// else its config; `size` of the manifest)? False for Harbor before 2.11; true for profiles without the API.
@@ -501,7 +516,7 @@ impl Profile {
 }
 
 /// The 22 profiles in its order, then the extra ones.
-static ALL: [&ProfileDef; 24] = [
+static ALL: [&ProfileDef; 25] = [
     &defs::OCI_1_1,
     &defs::ZOT,
     &defs::DISTRIBUTION_2_8,
@@ -526,6 +541,7 @@ static ALL: [&ProfileDef; 24] = [
     &defs::SYNTHETIC_501,
     &defs::HARBOR_2_10,
     &defs::GHCR_2026,
+    &defs::FERRO_OCI_SERVER_1_0,
 ];
 
 mod defs;

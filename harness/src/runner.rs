@@ -439,6 +439,10 @@ fn select_subjects(seeded: &Seeded, sel: SubjectSelection, repository: &str) -> 
             repository: repository.to_string(),
             reference: SubjectRef::Digest(MISSING_DIGEST.to_string()),
         }],
+        SubjectSelection::MissingRepository => vec![Subject {
+            repository: crate::scenario::MISSING_REPOSITORY.to_string(),
+            reference: SubjectRef::Digest(first.map(|s| s.digest.clone()).unwrap_or_default()),
+        }],
     }
 }
 

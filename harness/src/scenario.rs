@@ -95,7 +95,12 @@ pub enum SubjectSelection {
     All,
     /// A digest that does not exist in the repository.
     Missing,
+    /// The first seeded subject's digest, in a repository nothing was pushed to ([`MISSING_REPOSITORY`]).
+    MissingRepository,
 }
+
+/// The repository `subjects = "missing-repository"` discovers in: no seed pushes there.
+pub const MISSING_REPOSITORY: &str = "never/pushed";
 
 /// The operation a cell runs through the real code.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -243,9 +248,14 @@ pub struct Scenario {
 }
 
 impl Scenario {
-    /// Whether this scenario applies to a profile.
+    /// Whether this scenario applies to a profile: its `[applies_to]` rules, and never a scenario whose registry
+    /// needs credentials on a profile that declares no auth (`auth_scheme = "none"`).
     pub fn applies_to(&self, profile: &Profile) -> bool {
         let a = &self.spec.applies_to;
+        // A registry set up with credentials cannot be one that implements no auth (ferro-oci-server 1.0).
+        if self.spec.registry.credentials.is_some() && profile.declared().auth_scheme == "none" {
+            return false;
+        }
         if let Some(only) = &a.only
             && !only.iter().any(|p| p == profile.name())
         {

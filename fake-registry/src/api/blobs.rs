@@ -74,19 +74,25 @@ pub(super) fn upload_unknown() -> Resp {
     )
 }
 
-pub(super) fn upload_location(req: &Req, repo: &str, id: &str) -> String {
-    format!("{}/v2/{repo}/blobs/uploads/{id}", req.origin())
+pub(super) fn upload_location(state: &State, req: &Req, repo: &str, id: &str) -> String {
+    format!(
+        "{}/v2/{repo}/blobs/uploads/{id}",
+        super::location_origin(state, req)
+    )
 }
 
 pub(super) fn range_header(len: u64) -> String {
     format!("0-{}", len.saturating_sub(1))
 }
 
-pub(super) fn blob_created(req: &Req, repo: &str, digest: &str) -> Resp {
+pub(super) fn blob_created(state: &State, req: &Req, repo: &str, digest: &str) -> Resp {
     Resp::empty(201)
         .header(
             "location",
-            format!("{}/v2/{repo}/blobs/{digest}", req.origin()),
+            format!(
+                "{}/v2/{repo}/blobs/{digest}",
+                super::location_origin(state, req)
+            ),
         )
         .header("docker-content-digest", digest)
 }
@@ -106,7 +112,7 @@ pub(super) fn start_upload(state: &State, req: &Req, repo: &str) -> Resp {
             && let Some(data) = state.store.get_blob(from, mount)
         {
             state.store.put_blob(repo, mount, data);
-            return blob_created(req, repo, mount);
+            return blob_created(state, req, repo, mount);
         }
     }
     // Monolithic upload.
@@ -121,11 +127,11 @@ pub(super) fn start_upload(state: &State, req: &Req, repo: &str) -> Resp {
             return digest_invalid("provided digest did not match uploaded content");
         }
         state.store.put_blob(repo, &p.text, req.body.clone());
-        return blob_created(req, repo, &p.text);
+        return blob_created(state, req, repo, &p.text);
     }
     let id = state.store.start_upload(repo);
     Resp::empty(202)
-        .header("location", upload_location(req, repo, &id))
+        .header("location", upload_location(state, req, repo, &id))
         .header("range", "0-0")
         .header("docker-upload-uuid", id)
 }
@@ -133,7 +139,7 @@ pub(super) fn start_upload(state: &State, req: &Req, repo: &str) -> Resp {
 pub(super) fn upload_status(state: &State, req: &Req, repo: &str, id: &str) -> Resp {
     match state.store.upload_len(repo, id) {
         Ok(len) => Resp::empty(204)
-            .header("location", upload_location(req, repo, id))
+            .header("location", upload_location(state, req, repo, id))
             .header("range", range_header(len))
             .header("docker-upload-uuid", id),
         Err(_) => upload_unknown(),
@@ -162,11 +168,11 @@ pub(super) fn content_range_start(req: &Req) -> Result<Option<u64>, Resp> {
     }
 }
 
-pub(super) fn upload_error(e: UploadError, req: &Req, repo: &str, id: &str) -> Resp {
+pub(super) fn upload_error(state: &State, e: UploadError, req: &Req, repo: &str, id: &str) -> Resp {
     match e {
         UploadError::Unknown => upload_unknown(),
         UploadError::BadRange(len) => Resp::empty(416)
-            .header("location", upload_location(req, repo, id))
+            .header("location", upload_location(state, req, repo, id))
             .header("range", range_header(len)),
         UploadError::TooLarge(_) => too_large(),
     }
@@ -182,10 +188,10 @@ pub(super) fn patch_upload(state: &State, req: &Req, repo: &str, id: &str) -> Re
         .append_upload(repo, id, start, &req.body, MAX_BLOB_BYTES)
     {
         Ok(len) => Resp::empty(202)
-            .header("location", upload_location(req, repo, id))
+            .header("location", upload_location(state, req, repo, id))
             .header("range", range_header(len))
             .header("docker-upload-uuid", id),
-        Err(e) => upload_error(e, req, repo, id),
+        Err(e) => upload_error(state, e, req, repo, id),
     }
 }
 
@@ -201,16 +207,16 @@ pub(super) fn finish_upload(state: &State, req: &Req, repo: &str, id: &str) -> R
             .store
             .append_upload(repo, id, None, &req.body, MAX_BLOB_BYTES)
     {
-        return upload_error(e, req, repo, id);
+        return upload_error(state, e, req, repo, id);
     }
     let data = match state.store.take_upload(repo, id) {
         Ok(d) => d,
-        Err(e) => return upload_error(e, req, repo, id),
+        Err(e) => return upload_error(state, e, req, repo, id),
     };
     if !p.matches(&data) {
         state.store.restore_upload(repo, id, data);
         return digest_invalid("provided digest did not match uploaded content");
     }
     state.store.put_blob(repo, &p.text, Bytes::from(data));
-    blob_created(req, repo, &p.text)
+    blob_created(state, req, repo, &p.text)
 }

@@ -270,7 +270,10 @@ pub(super) fn put_manifest(state: &State, req: &Req, repo: &str, reference: &str
     let mut resp = Resp::empty(201)
         .header(
             "location",
-            format!("{}/v2/{repo}/manifests/{digest}", req.origin()),
+            format!(
+                "{}/v2/{repo}/manifests/{digest}",
+                super::location_origin(state, req)
+            ),
         )
         .header("docker-content-digest", digest.clone());
     if let Some((sd, _)) = subject

@@ -26,6 +26,16 @@ pub(crate) use referrers::as_listed;
 use referrers::referrers;
 use tags::tags_list;
 
+/// What a `Location` header starts with: the request's origin (absolute URL), or nothing (a path) for profiles
+/// whose registry answers paths ([`crate::profile::Behaviour::absolute_locations`]).
+fn location_origin(state: &State, req: &Req) -> String {
+    if state.profile.behaviour().absolute_locations {
+        req.origin()
+    } else {
+        String::new()
+    }
+}
+
 /// Largest manifest accepted (the spec's "at least 4 MB"); larger gets 413.
 pub const MAX_MANIFEST_BYTES: usize = 4 * 1024 * 1024;
 /// Largest blob (monolithic or the sum of an upload session's chunks); larger gets 413.

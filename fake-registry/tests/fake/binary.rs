@@ -77,7 +77,8 @@ fn list_profiles_prints_name_tab_summary() {
             "synthetic-405",
             "synthetic-501",
             "harbor-2.10",
-            "ghcr-2026"
+            "ghcr-2026",
+            "ferro-oci-server-1.0"
         ]
     );
 }

@@ -40,8 +40,16 @@ fn seeded_referrers(name: &str) -> Golden {
         shape,
     };
     match name {
-        "oci-1.1" | "zot" | "harbor-2.11" | "quay-3.12.0" | "quay-3.13" | "ecr" | "dockerhub"
-        | "artifactory" | "acr" => g(200, INDEX, Shape::Index(3)),
+        "oci-1.1"
+        | "zot"
+        | "harbor-2.11"
+        | "quay-3.12.0"
+        | "quay-3.13"
+        | "ecr"
+        | "dockerhub"
+        | "artifactory"
+        | "acr"
+        | "ferro-oci-server-1.0" => g(200, INDEX, Shape::Index(3)),
         "harbor-2.8" => g(
             200,
             Some("application/json; charset=utf-8"),
@@ -204,6 +212,7 @@ fn verdict(reg: &FakeRegistry, a: &Reply) -> &'static str {
 #[case("synthetic-501")]
 #[case("harbor-2.10")]
 #[case("ghcr-2026")]
+#[case("ferro-oci-server-1.0")]
 fn golden(#[case] name: &str) {
     let p = Profile::by_name(name).unwrap();
     let reg = FakeRegistry::builder()
@@ -286,16 +295,16 @@ fn golden(#[case] name: &str) {
 #[test]
 fn every_profile_has_a_golden_fixture_and_a_unique_name() {
     let all = Profile::all();
-    assert_eq!(all.len(), 24);
+    assert_eq!(all.len(), 25);
     let names: BTreeSet<&str> = all.iter().map(|p| p.name()).collect();
-    assert_eq!(names.len(), 24);
+    assert_eq!(names.len(), 25);
     for p in &all {
         let _ = seeded_referrers(p.name());
         assert!(!p.facts().is_empty(), "{}: facts", p.name());
         assert!(!p.summary().contains('\n') && !p.summary().contains('\t'));
         assert_eq!(p.synthetic(), p.name().starts_with("synthetic-"));
         assert!(["pass", "warn"].contains(&p.declared().check_verdict));
-        assert!(["bearer", "basic"].contains(&p.declared().auth_scheme));
+        assert!(["bearer", "basic", "none"].contains(&p.declared().auth_scheme));
         for f in p.facts() {
             assert!(
                 !f.source.is_empty() && !f.claim.is_empty(),

@@ -188,13 +188,16 @@ pub async fn sweep() -> Result<Vec<String>, DockerError> {
 
 /// Ids of the labelled containers (running or not) that this process started and that still exist.
 pub async fn own_containers() -> Result<Vec<String>, DockerError> {
+    containers_of(std::process::id()).await
+}
+
+/// Ids of the labelled containers (running or not) that process `pid` started and that still exist (e.g. a
+/// `harness matrix --real` child of a test, after it ended).
+pub async fn containers_of(pid: u32) -> Result<Vec<String>, DockerError> {
     let docker = client().await?;
     let filters = HashMap::from([(
         "label".to_string(),
-        vec![
-            format!("{LABEL_TEST}=1"),
-            format!("{LABEL_PID}={}", std::process::id()),
-        ],
+        vec![format!("{LABEL_TEST}=1"), format!("{LABEL_PID}={pid}")],
     )]);
     let listed = docker
         .list_containers(Some(ListContainersOptions {

@@ -70,12 +70,13 @@ impl RealRegistryKind {
         }
     }
 
-    /// The fake-registry profile that claims to emulate this registry (compared by the fidelity probes).
-    /// ferro-oci-server implements the spec, so the spec-exact `oci-1.1` profile is its counterpart.
+    /// The fake-registry profile that claims to emulate this registry (compared by the fidelity probes):
+    /// `distribution-2.8`, and `ferro-oci-server-1.0`, written from ferro-oci-server's source (the spec-exact
+    /// `oci-1.1` differs from ferro where ferro departs from the spec, e.g. 200 for a missing repository).
     pub fn fake_profile(self) -> &'static str {
         match self {
             Self::Distribution => "distribution-2.8",
-            Self::FerroOciServer => "oci-1.1",
+            Self::FerroOciServer => "ferro-oci-server-1.0",
         }
     }
 
