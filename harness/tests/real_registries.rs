@@ -243,17 +243,18 @@ async fn real_vs_fake(kind: RealRegistryKind) -> fidelity::FidelityReport {
     report
 }
 
-/// The bar: the `distribution-2.8` profile matches real Distribution 2.8.2 on every probe (status,
-/// Content-Type, key headers, body shape).
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn distribution_fake_profile_fidelity() {
-    if !docker_or_skip("distribution_fake_profile_fidelity").await {
+/// The fake counterpart of `kind` matches the real registry on every probe (status, Content-Type, key headers,
+/// body shape).
+async fn counterpart_matches_every_probe(test: &str, kind: RealRegistryKind) {
+    if !docker_or_skip(test).await {
         return;
     }
-    let report = real_vs_fake(RealRegistryKind::Distribution).await;
+    let report = real_vs_fake(kind).await;
     assert!(
         report.differences.is_empty(),
-        "the distribution-2.8 profile differs from real Distribution 2.8.2: {:#?}",
+        "the {} profile differs from {}: {:#?}",
+        kind.fake_profile(),
+        kind.row_label(),
         report.differences
     );
     assert_eq!(
@@ -264,25 +265,25 @@ async fn distribution_fake_profile_fidelity() {
     );
 }
 
-/// The `ferro-oci-server-1.0` profile, written from ferro-oci-server's source, matches the real binary on every probe
-/// (status, Content-Type, key headers, body shape), as `distribution-2.8` matches Distribution.
+/// The bar: the `distribution-2.8` profile matches real Distribution 2.8.2 on every probe.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn distribution_fake_profile_fidelity() {
+    counterpart_matches_every_probe(
+        "distribution_fake_profile_fidelity",
+        RealRegistryKind::Distribution,
+    )
+    .await;
+}
+
+/// The `ferro-oci-server-1.0` profile, written from ferro-oci-server's source, matches the real binary on every
+/// probe, as `distribution-2.8` matches Distribution.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ferro_fake_profile_fidelity() {
-    if !docker_or_skip("ferro_fake_profile_fidelity").await {
-        return;
-    }
-    let report = real_vs_fake(RealRegistryKind::FerroOciServer).await;
-    assert!(
-        report.differences.is_empty(),
-        "the ferro-oci-server-1.0 profile differs from real ferro-oci-server 1.0.0: {:#?}",
-        report.differences
-    );
-    assert_eq!(
-        report.matching_probes,
-        report.probes,
-        "{}",
-        report.summary()
-    );
+    counterpart_matches_every_probe(
+        "ferro_fake_profile_fidelity",
+        RealRegistryKind::FerroOciServer,
+    )
+    .await;
 }
 
 /// The spec-exact `oci-1.1` profile against real ferro-oci-server: where ferro departs from the spec shows up as
