@@ -158,6 +158,13 @@ enum Named {
 /// Split and check `s` (the grammar, and the hex form of sha256/sha512); allocates only for the error.
 /// Bytes, not chars: every non-ASCII byte fails the ASCII classes as its character would.
 fn checked_parts(s: &str) -> Result<(&str, &str, Named), DigestError> {
+    // The common case in one pass: sha256 and 64 lowercase hex characters passes every check below.
+    if s.len() == 71
+        && let Some(enc) = s.strip_prefix("sha256:")
+        && enc.bytes().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f'))
+    {
+        return Ok(("sha256", enc, Named::Sha256));
+    }
     if s.len() > MAX_DIGEST_LEN {
         return Err(DigestError::TooLong(s.len()));
     }

@@ -142,33 +142,74 @@ pub fn validate_descriptor(m: &Value) -> Result<Descriptor, String> {
         artifact_type: field("artifactType"),
         annotations,
     })
+    .map_err(|(reason, _)| reason)
 }
 
-/// The rules of [`validate_descriptor`] on the fields read from the body.
-fn check_descriptor(raw: RawDescriptor<'_>) -> Result<Descriptor, String> {
-    let media_type = match raw.media_type {
+/// The rules of [`validate_descriptor`] on the fields read from the body; a failure also hands back the `digest`
+/// string, if there was one, for the dropped-descriptor record.
+fn check_descriptor(raw: RawDescriptor<'_>) -> Result<Descriptor, (String, Option<Cow<'_, str>>)> {
+    let RawDescriptor {
+        media_type,
+        digest,
+        size,
+        artifact_type,
+        annotations,
+    } = raw;
+    let digest = match digest {
+        Some(Lite::Str(s)) => Some(s),
+        _ => None,
+    };
+    let checked = check_fields(
+        media_type,
+        digest.as_deref(),
+        size,
+        artifact_type,
+        annotations,
+    );
+    match (checked, digest) {
+        (Ok((media_type, size, artifact_type, annotations)), Some(digest)) => Ok(Descriptor {
+            media_type,
+            // A valid digest reads back as the very same text.
+            digest: digest.into_owned(),
+            size,
+            artifact_type,
+            annotations,
+        }),
+        (Err(reason), digest) => Err((reason, digest)),
+        // check_fields rejects a missing digest; kept total rather than unreachable.
+        (Ok(_), None) => Err(("digest missing or not a string".into(), None)),
+    }
+}
+
+type CheckedFields = (String, u64, Option<String>, BTreeMap<String, String>);
+
+/// The descriptor rules in their order: `mediaType`, `digest`, `size`, `artifactType`, `annotations`.
+fn check_fields(
+    media_type: Option<Lite<'_>>,
+    digest: Option<&str>,
+    size: Option<Lite<'_>>,
+    artifact_type: Option<Lite<'_>>,
+    annotations: Option<Annotations<'_>>,
+) -> Result<CheckedFields, String> {
+    let media_type = match media_type {
         Some(Lite::Str(s)) if !s.is_empty() && s.len() <= 255 => s.into_owned(),
         _ => return Err("mediaType missing or not a non-empty string".into()),
     };
-    let digest = match raw.digest {
-        Some(Lite::Str(s)) => {
-            // A valid digest reads back as the very same text.
-            Digest::check(&s).map_err(|e| e.to_string())?;
-            s.into_owned()
-        }
-        _ => return Err("digest missing or not a string".into()),
-    };
-    let size = match raw.size {
+    match digest {
+        Some(s) => Digest::check(s).map_err(|e| e.to_string())?,
+        None => return Err("digest missing or not a string".into()),
+    }
+    let size = match size {
         Some(Lite::U64(n)) => n,
         Some(Lite::OtherNumber) => return Err("size is not a non-negative integer".into()),
         _ => return Err("size missing or not a number".into()),
     };
-    let artifact_type = match raw.artifact_type {
+    let artifact_type = match artifact_type {
         None | Some(Lite::Null) => None,
         Some(Lite::Str(s)) => Some(s.into_owned()),
         Some(_) => return Err("artifactType is not a string".into()),
     };
-    let annotations = match raw.annotations {
+    let annotations = match annotations {
         None | Some(Annotations::Null) => BTreeMap::new(),
         Some(Annotations::Map(m)) => m
             .into_iter()
@@ -177,13 +218,7 @@ fn check_descriptor(raw: RawDescriptor<'_>) -> Result<Descriptor, String> {
             .ok_or("annotations is not a string map")?,
         Some(Annotations::Other) => return Err("annotations is not a string map".into()),
     };
-    Ok(Descriptor {
-        media_type,
-        digest,
-        size,
-        artifact_type,
-        annotations,
-    })
+    Ok((media_type, size, artifact_type, annotations))
 }
 
 /// One-pass reading of an index body. Every value is read with `deserialize_any`, the path a `serde_json::Value`
@@ -442,20 +477,14 @@ mod read {
                     break;
                 };
                 let checked = match entry {
-                    Entry::Object(raw) => {
-                        let digest = match &raw.digest {
-                            Some(Lite::Str(s)) => Some(truncate(s, 200)),
-                            _ => None,
-                        };
-                        check_descriptor(raw).map_err(|reason| (digest, reason))
-                    }
-                    Entry::NotObject => Err((None, "descriptor is not an object".into())),
+                    Entry::Object(raw) => check_descriptor(raw),
+                    Entry::NotObject => Err(("descriptor is not an object".into(), None)),
                 };
                 match checked {
                     Ok(d) => out.descriptors.push(d),
-                    Err((digest, reason)) => out.dropped.push(DroppedDescriptor {
+                    Err((reason, digest)) => out.dropped.push(DroppedDescriptor {
                         position,
-                        digest,
+                        digest: digest.map(|s| truncate(&s, 200)),
                         reason,
                     }),
                 }
