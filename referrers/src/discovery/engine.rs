@@ -133,7 +133,7 @@ fn validate(subject: &Subject) -> Result<(), String> {
     }
     match &subject.reference {
         SubjectRef::Tag(t) if !valid_tag(t) => Err(format!("invalid tag {t:?}")),
-        SubjectRef::Digest(d) => d.parse::<Digest>().map(|_| ()).map_err(|e| e.to_string()),
+        SubjectRef::Digest(d) => Digest::check(d).map_err(|e| e.to_string()),
         _ => Ok(()),
     }
 }
@@ -204,7 +204,7 @@ async fn resolve_subject(
 
 /// HEAD the subject by digest.
 async fn subject_state(d: &Discoverer, op: &Op, repo: &str, digest: &Digest) -> SubjectState {
-    match resolve(&d.inner.client, op, repo, &digest.to_string()).await {
+    match resolve(&d.inner.client, op, repo, digest.as_str()).await {
         Ok(Resolved::Found { media_type, .. }) => state_of(media_type.as_deref()),
         Ok(Resolved::Answer(r)) if r.status == 404 && !has_error_code(&r.body, "NAME_UNKNOWN") => {
             SubjectState {

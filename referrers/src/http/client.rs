@@ -220,6 +220,15 @@ fn basic_header(user: &str, pass: &str) -> HeaderValue {
     h
 }
 
+/// The first `n` characters of `s` (no counting when its bytes already fit).
+pub(crate) fn clip(s: &str, n: usize) -> String {
+    if s.len() <= n {
+        s.to_string()
+    } else {
+        s.chars().take(n).collect()
+    }
+}
+
 fn error_detail(e: &reqwest::Error) -> String {
     let mut parts = Vec::new();
     let mut src = std::error::Error::source(e);
@@ -419,8 +428,8 @@ impl HttpClient {
     }
 
     async fn send_authed(&self, op: &Op, req: &Req) -> Result<Resp, HttpError> {
-        let scope_key = req.scope.clone().unwrap_or_default();
-        let mut auth = self.cached_auth(op, &scope_key).await;
+        let scope_key = req.scope.as_deref().unwrap_or_default();
+        let mut auth = self.cached_auth(op, scope_key).await;
         let mut challenged = false;
         loop {
             let resp = self.follow(op, req, auth.as_ref(), None).await?;
@@ -577,13 +586,15 @@ impl HttpClient {
         auth_origin: Option<&Url>,
         body: Option<Vec<u8>>,
     ) -> Result<Resp, HttpError> {
-        let origin = auth_origin.unwrap_or(&self.base).origin();
+        // Only needed when there is a header to guard.
+        let origin = auth.map(|_| auth_origin.unwrap_or(&self.base).origin());
         let mut url = req.url.clone();
         let mut method = req.method.clone();
         let mut body = body;
-        let mut seen = vec![url.clone()];
+        // The URLs visited; filled from the first redirect on (most requests have none).
+        let mut seen: Vec<Url> = Vec::new();
         loop {
-            let send_auth = auth.filter(|_| url.origin() == origin);
+            let send_auth = auth.filter(|_| origin.as_ref() == Some(&url.origin()));
             let mut r = self
                 .one(
                     op,
@@ -609,6 +620,9 @@ impl HttpClient {
                     url: redact_url(&url),
                     detail: "Location is not http(s)".into(),
                 });
+            }
+            if seen.is_empty() {
+                seen.push(req.url.clone());
             }
             if seen.len() > self.policy.max_redirects {
                 return Err(HttpError::TooManyRedirects {
@@ -717,7 +731,10 @@ impl HttpClient {
         let work = async {
             let mut resp = rb.send().await.map_err(classify)?;
             status = Some(resp.status().as_u16());
-            headers = resp.headers().clone();
+            // Taken, not cloned: reading the body needs only the body (content_length is the body's size hint).
+            headers = std::mem::take(resp.headers_mut());
+            // A body that arrives in one chunk is kept as that chunk; more chunks are gathered in `buf`.
+            let mut first: Option<Bytes> = None;
             let mut buf = BytesMut::new();
             if *method != Method::HEAD {
                 if resp.content_length().is_some_and(|l| l > cap as u64) {
@@ -727,16 +744,24 @@ impl HttpClient {
                     });
                 }
                 while let Some(chunk) = resp.chunk().await.map_err(classify)? {
-                    if buf.len() + chunk.len() > cap {
+                    let have = first.as_ref().map_or(buf.len(), Bytes::len);
+                    if have + chunk.len() > cap {
                         return Err(HttpError::BodyTooLarge {
                             url: red.clone(),
                             limit: cap,
                         });
                     }
-                    buf.extend_from_slice(&chunk);
+                    if buf.is_empty() && first.is_none() {
+                        first = Some(chunk);
+                    } else {
+                        if let Some(f) = first.take() {
+                            buf.extend_from_slice(&f);
+                        }
+                        buf.extend_from_slice(&chunk);
+                    }
                 }
             }
-            Ok(buf.freeze())
+            Ok(first.unwrap_or_else(|| buf.freeze()))
         };
         let result =
             match tokio::time::timeout(remaining.saturating_add(Duration::from_millis(50)), work)
@@ -746,14 +771,14 @@ impl HttpClient {
                 Err(_) => Err(HttpError::BudgetExceeded { url: red.clone() }),
             };
         let ex = Exchange {
-            method: method.to_string(),
-            url: red.clone(),
+            method: method.as_str().to_string(),
+            url: red,
             host: host_port(url),
             status,
             content_type: headers
                 .get(CONTENT_TYPE)
                 .and_then(|v| v.to_str().ok())
-                .map(|s| s.chars().take(200).collect()),
+                .map(|s| clip(s, 200)),
             duration_ms: start.elapsed().as_millis() as u64,
             sent_authorization: auth.is_some(),
             response_headers: headers
@@ -762,11 +787,11 @@ impl HttpClient {
                 .map(|(k, v)| {
                     let v = v.to_str().unwrap_or("<binary>");
                     let v = if k.as_str() == "location" {
-                        crate::http::redact_str(v)
+                        clip(&crate::http::redact_str(v), 300)
                     } else {
-                        v.to_string()
+                        clip(v, 300)
                     };
-                    (k.as_str().to_string(), v.chars().take(300).collect())
+                    (k.as_str().to_string(), v)
                 })
                 .collect(),
             error: result.as_ref().err().map(|e| e.to_string()),

@@ -8,6 +8,7 @@ mod error;
 mod exchange;
 
 pub use auth::{Challenge, parse_challenges};
+pub(crate) use client::clip;
 pub use client::{HttpClient, Op, Req, Resp, deadline_after};
 pub use docker_config::{ResolvedCredentials, lookup_docker_config, lookup_docker_config_in};
 pub use error::{ClientBuildError, HttpError};
