@@ -267,7 +267,8 @@ impl Discoverer {
         opts: DiscoveryOptions,
         metrics: Metrics,
     ) -> Result<Self, ClientBuildError> {
-        let client = HttpClient::new(&registry)?;
+        // One connection per subject running at once stays open between subjects.
+        let client = HttpClient::with_idle_per_host(&registry, opts.max_concurrent)?;
         let host = client.host_label();
         Ok(Discoverer {
             inner: Arc::new(Inner {

@@ -19,6 +19,9 @@ use crate::spec::retry_after::{parse_retry_after, retry_after_from_body};
 
 const MAX_LOGGED_EXCHANGES: usize = 20_000;
 
+/// Idle connections kept per host unless more requests run at once.
+const DEFAULT_IDLE_PER_HOST: usize = 8;
+
 /// `now + budget`, saturating at about ten years (a huge `--timeout-seconds` must not overflow).
 pub fn deadline_after(budget: Duration) -> Instant {
     let now = Instant::now();
@@ -230,14 +233,19 @@ pub(crate) fn clip(s: &str, n: usize) -> String {
 }
 
 fn error_detail(e: &reqwest::Error) -> String {
+    match std::error::Error::source(e) {
+        Some(s) => chain_detail(s),
+        None => chain_detail(e),
+    }
+}
+
+/// An error and its sources, joined with `": "`, at most 500 characters.
+fn chain_detail(first: &(dyn std::error::Error + 'static)) -> String {
     let mut parts = Vec::new();
-    let mut src = std::error::Error::source(e);
+    let mut src = Some(first);
     while let Some(s) = src {
         parts.push(s.to_string());
         src = s.source();
-    }
-    if parts.is_empty() {
-        parts.push(e.to_string());
     }
     let mut out = parts.join(": ");
     out.truncate(out.char_indices().nth(500).map_or(out.len(), |(i, _)| i));
@@ -247,36 +255,54 @@ fn error_detail(e: &reqwest::Error) -> String {
 impl HttpClient {
     /// Build the client for `cfg`. No request is sent.
     pub fn new(cfg: &RegistryConfig) -> Result<HttpClient, ClientBuildError> {
+        HttpClient::with_idle_per_host(cfg, DEFAULT_IDLE_PER_HOST)
+    }
+
+    /// [`HttpClient::new`] keeping up to `idle` idle connections per host (at least the default 8): size it to the
+    /// number of requests that run at once, so a batch does not close and reopen connections between subjects.
+    pub fn with_idle_per_host(
+        cfg: &RegistryConfig,
+        idle: usize,
+    ) -> Result<HttpClient, ClientBuildError> {
         let base = cfg.base_url()?;
         let mut b = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("oci-referrers-compat/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(cfg.timeout.min(Duration::from_secs(30)))
             .read_timeout(cfg.retry.stall_timeout)
-            .pool_max_idle_per_host(8);
+            .pool_max_idle_per_host(idle.max(DEFAULT_IDLE_PER_HOST))
+            // HTTP/1 only, as built (reqwest's http2 feature is off); pinned so the ALPN of the shared TLS
+            // configuration below ("http/1.1") and of reqwest's own stay the same.
+            .http1_only();
+        let ca_file_err = |path: &std::path::Path, reason: String| ClientBuildError::CaFile {
+            path: path.display().to_string(),
+            reason,
+        };
+        let mut extra_roots = Vec::new();
+        if let Some(path) = &cfg.ca_file {
+            let pem = std::fs::read(path).map_err(|e| ca_file_err(path, e.to_string()))?;
+            let certs = reqwest::Certificate::from_pem_bundle(&pem)
+                .map_err(|e| ca_file_err(path, e.to_string()))?;
+            if certs.is_empty() {
+                return Err(ca_file_err(path, "no PEM certificate found".into()));
+            }
+            if cfg.insecure {
+                b = b.tls_certs_merge(certs);
+            } else {
+                extra_roots = super::tls::pem_certs(&pem).map_err(|e| ca_file_err(path, e))?;
+            }
+        }
         if cfg.insecure {
+            // No verifier and no roots to load: reqwest's own configuration.
             b = b
                 .tls_danger_accept_invalid_certs(true)
                 .tls_danger_accept_invalid_hostnames(true);
-        }
-        if let Some(path) = &cfg.ca_file {
-            let pem = std::fs::read(path).map_err(|e| ClientBuildError::CaFile {
-                path: path.display().to_string(),
-                reason: e.to_string(),
-            })?;
-            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-                ClientBuildError::CaFile {
-                    path: path.display().to_string(),
-                    reason: e.to_string(),
-                }
-            })?;
-            if certs.is_empty() {
-                return Err(ClientBuildError::CaFile {
-                    path: path.display().to_string(),
-                    reason: "no PEM certificate found".into(),
-                });
-            }
-            b = b.tls_certs_merge(certs);
+        } else {
+            // reqwest's configuration for a verifying client, around a platform verifier built once per process.
+            let tls = super::tls::verifying_config(extra_roots)
+                // What error_detail makes of reqwest's builder error around this one.
+                .map_err(|e| ClientBuildError::Client(chain_detail(&e)))?;
+            b = b.tls_backend_preconfigured(tls);
         }
         let client = b
             .build()

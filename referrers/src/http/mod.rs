@@ -6,6 +6,7 @@ mod client;
 mod docker_config;
 mod error;
 mod exchange;
+mod tls;
 
 pub use auth::{Challenge, parse_challenges};
 pub(crate) use client::clip;
