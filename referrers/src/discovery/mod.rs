@@ -296,6 +296,15 @@ impl Discoverer {
             .map(|(c, _)| c.clone())
     }
 
+    /// Whether the cached (unexpired) capability of `repository` says the referrers API works, without cloning it.
+    fn cached_referrers_api(&self, repository: &str) -> Option<bool> {
+        let cache = self.inner.cache.lock().ok()?;
+        cache
+            .get(repository)
+            .filter(|(_, at)| at.elapsed() < self.inner.opts.capability_ttl)
+            .map(|(c, _)| c.referrers_api)
+    }
+
     /// Every HTTP exchange so far (redacted).
     pub fn exchanges(&self) -> Vec<Exchange> {
         self.inner.client.exchanges()

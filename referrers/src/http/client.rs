@@ -192,6 +192,8 @@ impl Resp {
 pub struct HttpClient {
     client: reqwest::Client,
     base: Url,
+    /// `host_port(&base)`, for the exchange log.
+    host: String,
     policy: RetryPolicy,
     credentials: Credentials,
     resolved: tokio::sync::OnceCell<Result<Option<ResolvedCredentials>, HttpError>>,
@@ -309,6 +311,7 @@ impl HttpClient {
             .map_err(|e| ClientBuildError::Client(error_detail(&e)))?;
         Ok(HttpClient {
             client,
+            host: host_port(&base),
             base,
             policy: cfg.retry.clone(),
             credentials: cfg.credentials.clone(),
@@ -799,7 +802,11 @@ impl HttpClient {
         let ex = Exchange {
             method: method.as_str().to_string(),
             url: red,
-            host: host_port(url),
+            host: if url.host_str() == self.base.host_str() && url.port() == self.base.port() {
+                self.host.clone()
+            } else {
+                host_port(url)
+            },
             status,
             content_type: headers
                 .get(CONTENT_TYPE)

@@ -11,7 +11,7 @@ use serde::de::DeserializeSeed;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// A validated descriptor from an index.
@@ -128,11 +128,13 @@ pub fn validate_descriptor(m: &Value) -> Result<Descriptor, String> {
     let annotations = match o.get("annotations") {
         None => None,
         Some(Value::Null) => Some(Annotations::Null),
-        Some(Value::Object(m)) => Some(Annotations::Map(
-            m.iter()
-                .map(|(k, v)| (Cow::Borrowed(k.as_str()), v.as_str().map(Cow::Borrowed)))
+        Some(Value::Object(m)) => Some(Annotations::Map {
+            strings: m
+                .iter()
+                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
                 .collect(),
-        )),
+            all_strings: m.values().all(Value::is_string),
+        }),
         Some(_) => Some(Annotations::Other),
     };
     check_descriptor(RawDescriptor {
@@ -189,7 +191,7 @@ fn check_fields(
     digest: Option<&str>,
     size: Option<Lite<'_>>,
     artifact_type: Option<Lite<'_>>,
-    annotations: Option<Annotations<'_>>,
+    annotations: Option<Annotations>,
 ) -> Result<CheckedFields, String> {
     let media_type = match media_type {
         Some(Lite::Str(s)) if !s.is_empty() && s.len() <= 255 => s.into_owned(),
@@ -211,11 +213,11 @@ fn check_fields(
     };
     let annotations = match annotations {
         None | Some(Annotations::Null) => BTreeMap::new(),
-        Some(Annotations::Map(m)) => m
-            .into_iter()
-            .map(|(k, v)| v.map(|v| (k.into_owned(), v.into_owned())))
-            .collect::<Option<_>>()
-            .ok_or("annotations is not a string map")?,
+        Some(Annotations::Map {
+            strings,
+            all_strings: true,
+        }) => strings,
+        Some(Annotations::Map { .. }) => return Err("annotations is not a string map".into()),
         Some(Annotations::Other) => return Err("annotations is not a string map".into()),
     };
     Ok((media_type, size, artifact_type, annotations))
@@ -366,31 +368,40 @@ mod read {
         };
     }
 
-    impl<'de> Deserialize<'de> for Annotations<'de> {
+    impl<'de> Deserialize<'de> for Annotations {
         fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             struct V;
             impl<'de> Visitor<'de> for V {
-                type Value = Annotations<'de>;
+                type Value = Annotations;
                 fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                     f.write_str("any JSON value")
                 }
-                other_visits!(Annotations<'de>, Annotations::Other, Annotations::Null);
-                fn visit_seq<A: SeqAccess<'de>>(self, a: A) -> Result<Annotations<'de>, A::Error> {
+                other_visits!(Annotations, Annotations::Other, Annotations::Null);
+                fn visit_seq<A: SeqAccess<'de>>(self, a: A) -> Result<Annotations, A::Error> {
                     SkipVisitor.visit_seq(a).map(|_| Annotations::Other)
                 }
-                fn visit_map<A: MapAccess<'de>>(
-                    self,
-                    mut a: A,
-                ) -> Result<Annotations<'de>, A::Error> {
-                    let mut m = BTreeMap::new();
+                fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Annotations, A::Error> {
+                    // Each key's last value counts, as in a `Value` object.
+                    let mut strings = BTreeMap::new();
+                    let mut others = BTreeSet::new();
                     while let Some(Key(k)) = a.next_key()? {
-                        let v = match a.next_value::<Lite<'de>>()? {
-                            Lite::Str(s) => Some(s),
-                            _ => None,
-                        };
-                        m.insert(k, v);
+                        match a.next_value::<Lite<'de>>()? {
+                            Lite::Str(v) => {
+                                if !others.is_empty() {
+                                    others.remove(&*k);
+                                }
+                                strings.insert(k.into_owned(), v.into_owned());
+                            }
+                            _ => {
+                                strings.remove(&*k);
+                                others.insert(k.into_owned());
+                            }
+                        }
                     }
-                    Ok(Annotations::Map(m))
+                    Ok(Annotations::Map {
+                        strings,
+                        all_strings: others.is_empty(),
+                    })
                 }
             }
             d.deserialize_any(V)
@@ -612,10 +623,15 @@ impl<'a> Lite<'a> {
     }
 }
 
-/// A descriptor's `annotations` (each key once, its last value; `None` for a value that is not a string).
-enum Annotations<'a> {
+/// A descriptor's `annotations`: each key once, with its last value.
+enum Annotations {
     Null,
-    Map(BTreeMap<Cow<'a, str>, Option<Cow<'a, str>>>),
+    Map {
+        /// The keys whose value is a string.
+        strings: BTreeMap<String, String>,
+        /// No key's value is anything else.
+        all_strings: bool,
+    },
     Other,
 }
 
@@ -626,7 +642,7 @@ struct RawDescriptor<'a> {
     digest: Option<Lite<'a>>,
     size: Option<Lite<'a>>,
     artifact_type: Option<Lite<'a>>,
-    annotations: Option<Annotations<'a>>,
+    annotations: Option<Annotations>,
 }
 
 /// The `artifactType` a referrers listing gives a manifest: its own `artifactType`, else (an image manifest) its
