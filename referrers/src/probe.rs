@@ -82,9 +82,7 @@ impl ReferrersAnswer {
 
 /// Classify an answer. `max_descriptors` caps decoding.
 pub fn classify_referrers_answer(resp: &Resp, max_descriptors: usize) -> ReferrersAnswer {
-    let content_type = resp
-        .content_type()
-        .map(|s| s.chars().take(200).collect::<String>());
+    let content_type = resp.content_type().map(|s| crate::http::clip(s, 200));
     match resp.status {
         200 => match parse_index(&resp.body, max_descriptors) {
             Ok(index) => ReferrersAnswer::Index {

@@ -2,7 +2,8 @@
 //! ([spec.md "Listing Referrers"](https://github.com/opencontainers/distribution-spec/blob/v1.1.1/spec.md#listing-referrers)).
 
 use bytes::Bytes;
-use serde_json::json;
+use serde::Serialize;
+use std::collections::BTreeMap;
 
 use super::*;
 use crate::digest::ParsedDigest;
@@ -11,10 +12,54 @@ use crate::profile::{ArtifactTypeFrom, FiltersHeader};
 use crate::store::Descriptor;
 
 /// An image index body listing `manifests`.
+///
+/// Serialised straight from borrowed fields, byte for byte what `json!({...}).to_string()` gave (that went through a
+/// `serde_json::Value`, whose objects list their keys sorted; the field order below is that order).
 pub(crate) fn index_body(manifests: &[Descriptor]) -> Bytes {
-    Bytes::from(
-        json!({"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": manifests}).to_string(),
-    )
+    #[derive(Serialize)]
+    struct Index<'a> {
+        manifests: Listed<'a>,
+        #[serde(rename = "mediaType")]
+        media_type: &'static str,
+        #[serde(rename = "schemaVersion")]
+        schema_version: u32,
+    }
+    struct Listed<'a>(&'a [Descriptor]);
+    impl Serialize for Listed<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_seq(self.0.iter().map(ListedDescriptor::of))
+        }
+    }
+    /// [`Descriptor`]'s listed fields, keys sorted.
+    #[derive(Serialize)]
+    struct ListedDescriptor<'a> {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        annotations: Option<&'a BTreeMap<String, String>>,
+        #[serde(rename = "artifactType", skip_serializing_if = "Option::is_none")]
+        artifact_type: Option<&'a str>,
+        digest: &'a str,
+        #[serde(rename = "mediaType")]
+        media_type: &'a str,
+        size: u64,
+    }
+    impl<'a> ListedDescriptor<'a> {
+        fn of(d: &'a Descriptor) -> Self {
+            ListedDescriptor {
+                annotations: d.annotations.as_ref(),
+                artifact_type: d.artifact_type.as_deref(),
+                digest: &d.digest,
+                media_type: &d.media_type,
+                size: d.size,
+            }
+        }
+    }
+    let index = Index {
+        manifests: Listed(manifests),
+        media_type: OCI_INDEX,
+        schema_version: 2,
+    };
+    // Serialising borrowed strings, a u64 and string maps to a Vec cannot fail.
+    Bytes::from(serde_json::to_vec(&index).unwrap_or_default())
 }
 
 /// A descriptor as this referrers variant lists it (Harbor < 2.11: config media type, size with blobs).
@@ -123,4 +168,52 @@ pub(super) fn referrers(
         );
     }
     resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn d(i: u64, artifact_type: Option<&str>, annotations: Option<&[(&str, &str)]>) -> Descriptor {
+        Descriptor {
+            media_type: "application/vnd.oci.image.manifest.v1+json".into(),
+            digest: format!("sha256:{i:064x}"),
+            size: i * 1000 + 7,
+            artifact_type: artifact_type.map(str::to_string),
+            annotations: annotations.map(|a| {
+                a.iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect()
+            }),
+            config_media_type: Some("application/x-config".into()),
+            blobs_size: 99,
+        }
+    }
+
+    #[test]
+    fn index_body_is_what_the_value_tree_gave() {
+        let lists: Vec<Vec<Descriptor>> = vec![
+            vec![],
+            vec![d(1, None, None)],
+            vec![
+                d(
+                    2,
+                    Some("application/vnd.cyclonedx+json"),
+                    Some(&[("b", "2"), ("a", "1")]),
+                ),
+                d(3, Some("weird \"type\" \\ é \u{1}"), Some(&[])),
+                d(
+                    u64::MAX / 1000,
+                    None,
+                    Some(&[("k\n", "v\t\u{7f}"), ("Z", "")]),
+                ),
+            ],
+        ];
+        for manifests in lists {
+            let old = json!({"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": manifests})
+                .to_string();
+            assert_eq!(index_body(&manifests), Bytes::from(old));
+        }
+    }
 }

@@ -133,7 +133,7 @@ fn validate(subject: &Subject) -> Result<(), String> {
     }
     match &subject.reference {
         SubjectRef::Tag(t) if !valid_tag(t) => Err(format!("invalid tag {t:?}")),
-        SubjectRef::Digest(d) => d.parse::<Digest>().map(|_| ()).map_err(|e| e.to_string()),
+        SubjectRef::Digest(d) => Digest::check(d).map_err(|e| e.to_string()),
         _ => Ok(()),
     }
 }
@@ -204,7 +204,7 @@ async fn resolve_subject(
 
 /// HEAD the subject by digest.
 async fn subject_state(d: &Discoverer, op: &Op, repo: &str, digest: &Digest) -> SubjectState {
-    match resolve(&d.inner.client, op, repo, &digest.to_string()).await {
+    match resolve(&d.inner.client, op, repo, digest.as_str()).await {
         Ok(Resolved::Found { media_type, .. }) => state_of(media_type.as_deref()),
         Ok(Resolved::Answer(r)) if r.status == 404 && !has_error_code(&r.body, "NAME_UNKNOWN") => {
             SubjectState {
@@ -341,15 +341,15 @@ async fn start(
     st: &mut SubjectState,
     acc: &mut Acc,
 ) -> Start {
-    let from_cache = |c: Capability, acc: &mut Acc| {
-        if c.referrers_api {
+    let from_cache = |referrers_api: bool, acc: &mut Acc| {
+        if referrers_api {
             None
         } else {
             acc.note("cached capability: referrers API unsupported; using the tag-schema and cosign-tag fallback".into());
             Some(Start::Fallback)
         }
     };
-    if let Some(c) = d.capability(repo) {
+    if let Some(c) = d.cached_referrers_api(repo) {
         if let Some(s) = from_cache(c, acc) {
             return s;
         }
@@ -357,7 +357,7 @@ async fn start(
     }
     let lock = probe_lock(d, repo);
     let guard = lock.lock().await;
-    if let Some(c) = d.capability(repo) {
+    if let Some(c) = d.cached_referrers_api(repo) {
         drop(guard);
         if let Some(s) = from_cache(c, acc) {
             return s;
@@ -386,7 +386,8 @@ async fn collect_api(
     let sent_filter = opts.artifact_types.len() == 1;
     let mut resp = first;
     let mut index = index;
-    let mut seen: HashSet<url::Url> = HashSet::from([resp.url.clone()]);
+    // The pages' URLs, for loop detection; started when a first Link is followed (most listings are one page).
+    let mut seen: HashSet<url::Url> = HashSet::new();
     let mut pages = 1usize;
     let mut total = 0usize;
     loop {
@@ -439,6 +440,9 @@ async fn collect_api(
                 ),
             );
             return;
+        }
+        if seen.is_empty() {
+            seen.insert(resp.url.clone());
         }
         if !seen.insert(next.clone()) {
             acc.err(

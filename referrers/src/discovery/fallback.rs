@@ -38,7 +38,7 @@ pub(super) async fn run(
 /// The tag-schema index; returns how many referrers it found (duplicates included).
 async fn tag_schema(d: &Discoverer, op: &Op, repo: &str, subject: &Digest, acc: &mut Acc) -> usize {
     let client = &d.inner.client;
-    let tag = tag_schema_name(&subject.to_string());
+    let tag = tag_schema_name(subject.as_str());
     let url = client.v2_url(&format!("{repo}/manifests/{tag}"));
     let resp = match client
         .send(op, &Req::get(url).accept(MANIFEST_ACCEPT).pull_scope(repo))
@@ -68,7 +68,7 @@ async fn tag_schema(d: &Discoverer, op: &Op, repo: &str, subject: &Digest, acc: 
     let is_subject = subject.verify(&resp.body) == Some(true)
         || resp
             .header("docker-content-digest")
-            .is_some_and(|h| h.trim() == subject.to_string());
+            .is_some_and(|h| h.trim() == subject.as_str());
     if is_subject {
         acc.note(format!(
             "tag-schema tag {tag} resolves to the subject itself (GitLab); ignored"
@@ -105,7 +105,7 @@ async fn tag_schema(d: &Discoverer, op: &Op, repo: &str, subject: &Digest, acc: 
     }
     let mut found = 0;
     for desc in index.descriptors {
-        if desc.digest == subject.to_string() {
+        if desc.digest == subject.as_str() {
             acc.note("tag-schema index lists the subject itself; skipped".into());
             continue;
         }
@@ -126,7 +126,7 @@ async fn cosign_tags(
     acc: &mut Acc,
 ) -> usize {
     let client = &d.inner.client;
-    let prefix = tag_schema_name(&subject.to_string());
+    let prefix = tag_schema_name(subject.as_str());
     let mut url = client.v2_url(&format!("{repo}/tags/list"));
     let mut seen = HashSet::from([url.clone()]);
     let mut pages = 1usize;
@@ -242,7 +242,7 @@ async fn cosign_tags(
             continue;
         };
         let digest = Digest::sha256_of(&resp.body).to_string();
-        if digest == subject.to_string() {
+        if digest == subject.as_str() {
             continue;
         }
         let media_type = m

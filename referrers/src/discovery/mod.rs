@@ -267,7 +267,8 @@ impl Discoverer {
         opts: DiscoveryOptions,
         metrics: Metrics,
     ) -> Result<Self, ClientBuildError> {
-        let client = HttpClient::new(&registry)?;
+        // One connection per subject running at once stays open between subjects.
+        let client = HttpClient::with_idle_per_host(&registry, opts.max_concurrent)?;
         let host = client.host_label();
         Ok(Discoverer {
             inner: Arc::new(Inner {
@@ -293,6 +294,15 @@ impl Discoverer {
             .get(repository)
             .filter(|(_, at)| at.elapsed() < self.inner.opts.capability_ttl)
             .map(|(c, _)| c.clone())
+    }
+
+    /// Whether the cached (unexpired) capability of `repository` says the referrers API works, without cloning it.
+    fn cached_referrers_api(&self, repository: &str) -> Option<bool> {
+        let cache = self.inner.cache.lock().ok()?;
+        cache
+            .get(repository)
+            .filter(|(_, at)| at.elapsed() < self.inner.opts.capability_ttl)
+            .map(|(c, _)| c.referrers_api)
     }
 
     /// Every HTTP exchange so far (redacted).

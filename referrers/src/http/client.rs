@@ -19,6 +19,9 @@ use crate::spec::retry_after::{parse_retry_after, retry_after_from_body};
 
 const MAX_LOGGED_EXCHANGES: usize = 20_000;
 
+/// Idle connections kept per host unless more requests run at once.
+const DEFAULT_IDLE_PER_HOST: usize = 8;
+
 /// `now + budget`, saturating at about ten years (a huge `--timeout-seconds` must not overflow).
 pub fn deadline_after(budget: Duration) -> Instant {
     let now = Instant::now();
@@ -189,6 +192,8 @@ impl Resp {
 pub struct HttpClient {
     client: reqwest::Client,
     base: Url,
+    /// `host_port(&base)`, for the exchange log.
+    host: String,
     policy: RetryPolicy,
     credentials: Credentials,
     resolved: tokio::sync::OnceCell<Result<Option<ResolvedCredentials>, HttpError>>,
@@ -220,15 +225,29 @@ fn basic_header(user: &str, pass: &str) -> HeaderValue {
     h
 }
 
+/// The first `n` characters of `s` (no counting when its bytes already fit).
+pub(crate) fn clip(s: &str, n: usize) -> String {
+    if s.len() <= n {
+        s.to_string()
+    } else {
+        s.chars().take(n).collect()
+    }
+}
+
 fn error_detail(e: &reqwest::Error) -> String {
+    match std::error::Error::source(e) {
+        Some(s) => chain_detail(s),
+        None => chain_detail(e),
+    }
+}
+
+/// An error and its sources, joined with `": "`, at most 500 characters.
+fn chain_detail(first: &(dyn std::error::Error + 'static)) -> String {
     let mut parts = Vec::new();
-    let mut src = std::error::Error::source(e);
+    let mut src = Some(first);
     while let Some(s) = src {
         parts.push(s.to_string());
         src = s.source();
-    }
-    if parts.is_empty() {
-        parts.push(e.to_string());
     }
     let mut out = parts.join(": ");
     out.truncate(out.char_indices().nth(500).map_or(out.len(), |(i, _)| i));
@@ -238,42 +257,61 @@ fn error_detail(e: &reqwest::Error) -> String {
 impl HttpClient {
     /// Build the client for `cfg`. No request is sent.
     pub fn new(cfg: &RegistryConfig) -> Result<HttpClient, ClientBuildError> {
+        HttpClient::with_idle_per_host(cfg, DEFAULT_IDLE_PER_HOST)
+    }
+
+    /// [`HttpClient::new`] keeping up to `idle` idle connections per host (at least the default 8): size it to the
+    /// number of requests that run at once, so a batch does not close and reopen connections between subjects.
+    pub fn with_idle_per_host(
+        cfg: &RegistryConfig,
+        idle: usize,
+    ) -> Result<HttpClient, ClientBuildError> {
         let base = cfg.base_url()?;
         let mut b = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("oci-referrers-compat/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(cfg.timeout.min(Duration::from_secs(30)))
             .read_timeout(cfg.retry.stall_timeout)
-            .pool_max_idle_per_host(8);
+            .pool_max_idle_per_host(idle.max(DEFAULT_IDLE_PER_HOST))
+            // HTTP/1 only, as built (reqwest's http2 feature is off); pinned so the ALPN of the shared TLS
+            // configuration below ("http/1.1") and of reqwest's own stay the same.
+            .http1_only();
+        let ca_file_err = |path: &std::path::Path, reason: String| ClientBuildError::CaFile {
+            path: path.display().to_string(),
+            reason,
+        };
+        let mut extra_roots = Vec::new();
+        if let Some(path) = &cfg.ca_file {
+            let pem = std::fs::read(path).map_err(|e| ca_file_err(path, e.to_string()))?;
+            let certs = reqwest::Certificate::from_pem_bundle(&pem)
+                .map_err(|e| ca_file_err(path, e.to_string()))?;
+            if certs.is_empty() {
+                return Err(ca_file_err(path, "no PEM certificate found".into()));
+            }
+            if cfg.insecure {
+                b = b.tls_certs_merge(certs);
+            } else {
+                extra_roots = super::tls::pem_certs(&pem).map_err(|e| ca_file_err(path, e))?;
+            }
+        }
         if cfg.insecure {
+            // No verifier and no roots to load: reqwest's own configuration.
             b = b
                 .tls_danger_accept_invalid_certs(true)
                 .tls_danger_accept_invalid_hostnames(true);
-        }
-        if let Some(path) = &cfg.ca_file {
-            let pem = std::fs::read(path).map_err(|e| ClientBuildError::CaFile {
-                path: path.display().to_string(),
-                reason: e.to_string(),
-            })?;
-            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-                ClientBuildError::CaFile {
-                    path: path.display().to_string(),
-                    reason: e.to_string(),
-                }
-            })?;
-            if certs.is_empty() {
-                return Err(ClientBuildError::CaFile {
-                    path: path.display().to_string(),
-                    reason: "no PEM certificate found".into(),
-                });
-            }
-            b = b.tls_certs_merge(certs);
+        } else {
+            // reqwest's configuration for a verifying client, around a platform verifier built once per process.
+            let tls = super::tls::verifying_config(extra_roots)
+                // What error_detail makes of reqwest's builder error around this one.
+                .map_err(|e| ClientBuildError::Client(chain_detail(&e)))?;
+            b = b.tls_backend_preconfigured(tls);
         }
         let client = b
             .build()
             .map_err(|e| ClientBuildError::Client(error_detail(&e)))?;
         Ok(HttpClient {
             client,
+            host: host_port(&base),
             base,
             policy: cfg.retry.clone(),
             credentials: cfg.credentials.clone(),
@@ -419,8 +457,8 @@ impl HttpClient {
     }
 
     async fn send_authed(&self, op: &Op, req: &Req) -> Result<Resp, HttpError> {
-        let scope_key = req.scope.clone().unwrap_or_default();
-        let mut auth = self.cached_auth(op, &scope_key).await;
+        let scope_key = req.scope.as_deref().unwrap_or_default();
+        let mut auth = self.cached_auth(op, scope_key).await;
         let mut challenged = false;
         loop {
             let resp = self.follow(op, req, auth.as_ref(), None).await?;
@@ -577,13 +615,15 @@ impl HttpClient {
         auth_origin: Option<&Url>,
         body: Option<Vec<u8>>,
     ) -> Result<Resp, HttpError> {
-        let origin = auth_origin.unwrap_or(&self.base).origin();
+        // Only needed when there is a header to guard.
+        let origin = auth.map(|_| auth_origin.unwrap_or(&self.base).origin());
         let mut url = req.url.clone();
         let mut method = req.method.clone();
         let mut body = body;
-        let mut seen = vec![url.clone()];
+        // The URLs visited; filled from the first redirect on (most requests have none).
+        let mut seen: Vec<Url> = Vec::new();
         loop {
-            let send_auth = auth.filter(|_| url.origin() == origin);
+            let send_auth = auth.filter(|_| origin.as_ref() == Some(&url.origin()));
             let mut r = self
                 .one(
                     op,
@@ -609,6 +649,9 @@ impl HttpClient {
                     url: redact_url(&url),
                     detail: "Location is not http(s)".into(),
                 });
+            }
+            if seen.is_empty() {
+                seen.push(req.url.clone());
             }
             if seen.len() > self.policy.max_redirects {
                 return Err(HttpError::TooManyRedirects {
@@ -717,7 +760,10 @@ impl HttpClient {
         let work = async {
             let mut resp = rb.send().await.map_err(classify)?;
             status = Some(resp.status().as_u16());
-            headers = resp.headers().clone();
+            // Taken, not cloned: reading the body needs only the body (content_length is the body's size hint).
+            headers = std::mem::take(resp.headers_mut());
+            // A body that arrives in one chunk is kept as that chunk; more chunks are gathered in `buf`.
+            let mut first: Option<Bytes> = None;
             let mut buf = BytesMut::new();
             if *method != Method::HEAD {
                 if resp.content_length().is_some_and(|l| l > cap as u64) {
@@ -727,16 +773,24 @@ impl HttpClient {
                     });
                 }
                 while let Some(chunk) = resp.chunk().await.map_err(classify)? {
-                    if buf.len() + chunk.len() > cap {
+                    let have = first.as_ref().map_or(buf.len(), Bytes::len);
+                    if have + chunk.len() > cap {
                         return Err(HttpError::BodyTooLarge {
                             url: red.clone(),
                             limit: cap,
                         });
                     }
-                    buf.extend_from_slice(&chunk);
+                    if buf.is_empty() && first.is_none() {
+                        first = Some(chunk);
+                    } else {
+                        if let Some(f) = first.take() {
+                            buf.extend_from_slice(&f);
+                        }
+                        buf.extend_from_slice(&chunk);
+                    }
                 }
             }
-            Ok(buf.freeze())
+            Ok(first.unwrap_or_else(|| buf.freeze()))
         };
         let result =
             match tokio::time::timeout(remaining.saturating_add(Duration::from_millis(50)), work)
@@ -746,14 +800,18 @@ impl HttpClient {
                 Err(_) => Err(HttpError::BudgetExceeded { url: red.clone() }),
             };
         let ex = Exchange {
-            method: method.to_string(),
-            url: red.clone(),
-            host: host_port(url),
+            method: method.as_str().to_string(),
+            url: red,
+            host: if url.host_str() == self.base.host_str() && url.port() == self.base.port() {
+                self.host.clone()
+            } else {
+                host_port(url)
+            },
             status,
             content_type: headers
                 .get(CONTENT_TYPE)
                 .and_then(|v| v.to_str().ok())
-                .map(|s| s.chars().take(200).collect()),
+                .map(|s| clip(s, 200)),
             duration_ms: start.elapsed().as_millis() as u64,
             sent_authorization: auth.is_some(),
             response_headers: headers
@@ -762,11 +820,11 @@ impl HttpClient {
                 .map(|(k, v)| {
                     let v = v.to_str().unwrap_or("<binary>");
                     let v = if k.as_str() == "location" {
-                        crate::http::redact_str(v)
+                        clip(&crate::http::redact_str(v), 300)
                     } else {
-                        v.to_string()
+                        clip(v, 300)
                     };
-                    (k.as_str().to_string(), v.chars().take(300).collect())
+                    (k.as_str().to_string(), v)
                 })
                 .collect(),
             error: result.as_ref().err().map(|e| e.to_string()),

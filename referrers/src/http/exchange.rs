@@ -60,6 +60,10 @@ const SECRET_PARAMS: &[&str] = &[
 
 /// A URL for logs and errors: no userinfo, secret-looking query values replaced by `REDACTED`.
 pub fn redact_url(u: &Url) -> String {
+    // Nothing to remove or rewrite: the text as it is (what the full path below would give), without a clone.
+    if u.username().is_empty() && u.password().is_none() && u.query().is_none() {
+        return u.as_str().to_string();
+    }
     let mut u = u.clone();
     let _ = u.set_username("");
     let _ = u.set_password(None);
@@ -109,5 +113,27 @@ mod tests {
         );
         assert!(r.contains("n=1"));
         assert_eq!(redact_str("user:pw@host"), "host");
+    }
+
+    #[test]
+    fn fast_path_gives_what_the_full_path_gives() {
+        for raw in [
+            "https://h.example/v2/a/b/referrers/sha256:abc",
+            "http://127.0.0.1:5000/v2/",
+            "https://h.example/p#frag",
+            "https://h.example/p%20q",
+            "https://h.example/p?",
+            "https://:pw@h.example/p",
+        ] {
+            let u = Url::parse(raw).unwrap();
+            let mut full = u.clone();
+            let _ = full.set_username("");
+            let _ = full.set_password(None);
+            if full.query().is_some() {
+                let pairs: Vec<(String, String)> = full.query_pairs().into_owned().collect();
+                full.query_pairs_mut().clear().extend_pairs(pairs);
+            }
+            assert_eq!(redact_url(&u), full.to_string(), "{raw}");
+        }
     }
 }

@@ -6,8 +6,10 @@ mod client;
 mod docker_config;
 mod error;
 mod exchange;
+mod tls;
 
 pub use auth::{Challenge, parse_challenges};
+pub(crate) use client::clip;
 pub use client::{HttpClient, Op, Req, Resp, deadline_after};
 pub use docker_config::{ResolvedCredentials, lookup_docker_config, lookup_docker_config_in};
 pub use error::{ClientBuildError, HttpError};

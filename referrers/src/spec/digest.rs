@@ -28,10 +28,20 @@ impl Algorithm {
 }
 
 /// A validated digest `algorithm ":" encoded`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Digest {
     algorithm: Algorithm,
-    encoded: String,
+    /// The whole digest as written, `algorithm ":" encoded`.
+    text: String,
+}
+
+impl fmt::Debug for Digest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Digest")
+            .field("algorithm", &self.algorithm)
+            .field("encoded", &self.encoded())
+            .finish()
+    }
 }
 
 /// Why a string is not a valid digest.
@@ -63,36 +73,57 @@ impl Digest {
     }
     /// The encoded part (hex for sha256/sha512).
     pub fn encoded(&self) -> &str {
-        &self.encoded
+        &self.text[self.algorithm.as_str().len() + 1..]
+    }
+    /// The digest as written, `algorithm ":" encoded` (what `to_string` gives, without allocating).
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+    /// Check `s` against the digest grammar without building a [`Digest`] (no allocation unless it is invalid).
+    pub fn check(s: &str) -> Result<(), DigestError> {
+        checked_parts(s).map(|_| ())
+    }
+    fn hex_of(algorithm: Algorithm, hash: &[u8]) -> Digest {
+        let name = algorithm.as_str();
+        let mut text = String::with_capacity(name.len() + 1 + 2 * hash.len());
+        text.push_str(name);
+        text.push(':');
+        text.push_str(&hex::encode(hash));
+        Digest { algorithm, text }
     }
     /// Hash `bytes` with sha256.
     pub fn sha256_of(bytes: &[u8]) -> Digest {
-        Digest {
-            algorithm: Algorithm::Sha256,
-            encoded: hex::encode(Sha256::digest(bytes)),
-        }
+        Digest::hex_of(Algorithm::Sha256, &Sha256::digest(bytes))
     }
     /// Hash `bytes` with this digest's algorithm; `None` for an algorithm we cannot compute.
     pub fn compute_same(&self, bytes: &[u8]) -> Option<Digest> {
-        let encoded = match self.algorithm {
-            Algorithm::Sha256 => hex::encode(Sha256::digest(bytes)),
-            Algorithm::Sha512 => hex::encode(Sha512::digest(bytes)),
-            Algorithm::Other(_) => return None,
-        };
-        Some(Digest {
-            algorithm: self.algorithm.clone(),
-            encoded,
-        })
+        match self.algorithm {
+            Algorithm::Sha256 => Some(Digest::hex_of(Algorithm::Sha256, &Sha256::digest(bytes))),
+            Algorithm::Sha512 => Some(Digest::hex_of(Algorithm::Sha512, &Sha512::digest(bytes))),
+            Algorithm::Other(_) => None,
+        }
     }
     /// `Some(true)` when `bytes` hash to this digest, `None` when the algorithm is unverifiable.
     pub fn verify(&self, bytes: &[u8]) -> Option<bool> {
-        self.compute_same(bytes).map(|d| d == *self)
+        let enc = self.encoded().as_bytes();
+        let same = |hash: &[u8]| {
+            enc.len() == 2 * hash.len()
+                && hash.iter().zip(enc.chunks_exact(2)).all(|(b, pair)| {
+                    const HEX: &[u8; 16] = b"0123456789abcdef";
+                    pair[0] == HEX[usize::from(b >> 4)] && pair[1] == HEX[usize::from(b & 0xf)]
+                })
+        };
+        match self.algorithm {
+            Algorithm::Sha256 => Some(same(&Sha256::digest(bytes))),
+            Algorithm::Sha512 => Some(same(&Sha512::digest(bytes))),
+            Algorithm::Other(_) => None,
+        }
     }
 }
 
 impl fmt::Display for Digest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.algorithm.as_str(), self.encoded)
+        f.write_str(&self.text)
     }
 }
 
@@ -102,10 +133,10 @@ fn valid_algorithm(alg: &str) -> bool {
         return false;
     }
     let mut prev_sep = true;
-    for c in alg.chars() {
+    for c in alg.bytes() {
         if c.is_ascii_lowercase() || c.is_ascii_digit() {
             prev_sep = false;
-        } else if matches!(c, '+' | '.' | '_' | '-') {
+        } else if matches!(c, b'+' | b'.' | b'_' | b'-') {
             if prev_sep {
                 return false;
             }
@@ -117,46 +148,64 @@ fn valid_algorithm(alg: &str) -> bool {
     !prev_sep
 }
 
+/// Which algorithm a checked digest names.
+enum Named {
+    Sha256,
+    Sha512,
+    Other,
+}
+
+/// Split and check `s` (the grammar, and the hex form of sha256/sha512); allocates only for the error.
+/// Bytes, not chars: every non-ASCII byte fails the ASCII classes as its character would.
+fn checked_parts(s: &str) -> Result<(&str, &str, Named), DigestError> {
+    // The common case in one pass: sha256 and 64 lowercase hex characters passes every check below.
+    if s.len() == 71
+        && let Some(enc) = s.strip_prefix("sha256:")
+        && enc.bytes().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f'))
+    {
+        return Ok(("sha256", enc, Named::Sha256));
+    }
+    if s.len() > MAX_DIGEST_LEN {
+        return Err(DigestError::TooLong(s.len()));
+    }
+    let (alg, enc) = s
+        .split_once(':')
+        .ok_or_else(|| DigestError::MissingSeparator(s.to_string()))?;
+    if !valid_algorithm(alg) {
+        return Err(DigestError::InvalidAlgorithm(s.to_string()));
+    }
+    if enc.is_empty()
+        || !enc
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'=' | b'_' | b'-'))
+    {
+        return Err(DigestError::InvalidEncoded(s.to_string()));
+    }
+    let (named, want) = match alg {
+        "sha256" => (Named::Sha256, Some(64)),
+        "sha512" => (Named::Sha512, Some(128)),
+        _ => (Named::Other, None),
+    };
+    if let Some(n) = want
+        && (enc.len() != n || !enc.bytes().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f')))
+    {
+        return Err(DigestError::BadHex(s.to_string(), n));
+    }
+    Ok((alg, enc, named))
+}
+
 impl FromStr for Digest {
     type Err = DigestError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        if s.len() > MAX_DIGEST_LEN {
-            return Err(DigestError::TooLong(s.len()));
-        }
-        let (alg, enc) = s
-            .split_once(':')
-            .ok_or_else(|| DigestError::MissingSeparator(s.to_string()))?;
-        if !valid_algorithm(alg) {
-            return Err(DigestError::InvalidAlgorithm(s.to_string()));
-        }
-        if enc.is_empty()
-            || !enc
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '=' | '_' | '-'))
-        {
-            return Err(DigestError::InvalidEncoded(s.to_string()));
-        }
-        let algorithm = match alg {
-            "sha256" => Algorithm::Sha256,
-            "sha512" => Algorithm::Sha512,
-            other => Algorithm::Other(other.to_string()),
+        let (alg, _, named) = checked_parts(s)?;
+        let algorithm = match named {
+            Named::Sha256 => Algorithm::Sha256,
+            Named::Sha512 => Algorithm::Sha512,
+            Named::Other => Algorithm::Other(alg.to_string()),
         };
-        let want = match algorithm {
-            Algorithm::Sha256 => Some(64),
-            Algorithm::Sha512 => Some(128),
-            Algorithm::Other(_) => None,
-        };
-        if let Some(n) = want
-            && (enc.len() != n
-                || !enc
-                    .chars()
-                    .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c)))
-        {
-            return Err(DigestError::BadHex(s.to_string(), n));
-        }
         Ok(Digest {
             algorithm,
-            encoded: enc.to_string(),
+            text: s.to_string(),
         })
     }
 }
@@ -167,20 +216,23 @@ impl FromStr for Digest {
 /// encoded part to 64 characters, and every character outside `[a-zA-Z0-9_.-]` is replaced by `-`, so a sha512
 /// digest still fits the 128-character tag limit. For sha256 this is the familiar `sha256-<64 hex>`.
 pub fn tag_schema_name(digest: &str) -> String {
-    let (alg, enc) = digest.split_once(':').unwrap_or((digest, ""));
-    let clean = |s: &str, n: usize| -> String {
-        s.chars()
-            .take(n)
-            .map(|c| {
+    fn push_clean(out: &mut String, s: &str, n: usize) {
+        for c in s.chars().take(n) {
+            out.push(
                 if c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-') {
                     c
                 } else {
                     '-'
-                }
-            })
-            .collect()
-    };
-    format!("{}-{}", clean(alg, 32), clean(enc, 64))
+                },
+            );
+        }
+    }
+    let (alg, enc) = digest.split_once(':').unwrap_or((digest, ""));
+    let mut out = String::with_capacity(alg.len().min(32) + 1 + enc.len().min(64));
+    push_clean(&mut out, alg, 32);
+    out.push('-');
+    push_clean(&mut out, enc, 64);
+    out
 }
 
 #[cfg(test)]

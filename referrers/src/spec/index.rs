@@ -7,9 +7,12 @@
 
 use super::digest::Digest;
 use super::media;
-use serde::Serialize;
+use serde::de::DeserializeSeed;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
 
 /// A validated descriptor from an index.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -81,49 +84,36 @@ impl IndexError {
 
 /// Decode an index body leniently: structural problems are an [`IndexError`], bad descriptors are dropped.
 /// At most `max_descriptors` descriptors are read; the rest are counted in `over_cap`.
+///
+/// The body is read in one pass into the few fields the rules look at (strings borrowed from the body where they
+/// have no escapes), not into a `serde_json::Value` tree. Every part of the body is still checked exactly as a
+/// `Value` parse checks it (numbers in range, strings valid, nesting depth, nothing after the value), so a body
+/// that is not JSON is [`IndexError::NotJson`] wherever the flaw is; a key given twice counts once, the last
+/// time, as in a `Value` object.
 pub fn parse_index(body: &[u8], max_descriptors: usize) -> Result<ParsedIndex, IndexError> {
-    let v: Value = serde_json::from_slice(body).map_err(|_| IndexError::NotJson)?;
-    let obj = v.as_object().ok_or(IndexError::NotObject)?;
-    match obj.get("schemaVersion") {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let top = TopSeed { max_descriptors }
+        .deserialize(&mut de)
+        .and_then(|t| de.end().map(|()| t))
+        .map_err(|_| IndexError::NotJson)?;
+    let Top::Object(top) = top else {
+        return Err(IndexError::NotObject);
+    };
+    match &top.schema_version {
         Some(Value::Number(n)) if n.as_u64() == Some(2) => {}
         Some(other) => return Err(IndexError::SchemaVersion(truncate(&other.to_string(), 40))),
         None => return Err(IndexError::SchemaVersion("missing".into())),
     }
-    if let Some(mt) = obj.get("mediaType") {
+    if let Some(mt) = &top.media_type {
         match mt.as_str() {
             Some(s) if media::essence(s) == media::OCI_INDEX => {}
             _ => return Err(IndexError::MediaType(truncate(&mt.to_string(), 100))),
         }
     }
-    let manifests = obj
-        .get("manifests")
-        .and_then(Value::as_array)
-        .ok_or(IndexError::NoManifests)?;
-    let mut out = ParsedIndex {
-        filters_applied_annotation: obj
-            .get("annotations")
-            .and_then(|a| a.get("org.opencontainers.referrers.filtersApplied"))
-            .and_then(Value::as_str)
-            .map(str::to_string),
-        ..ParsedIndex::default()
+    let Some(Manifests::Array(mut out)) = top.manifests else {
+        return Err(IndexError::NoManifests);
     };
-    for (position, m) in manifests.iter().enumerate() {
-        if out.descriptors.len() + out.dropped.len() >= max_descriptors {
-            out.over_cap = manifests.len() - position;
-            break;
-        }
-        match validate_descriptor(m) {
-            Ok(d) => out.descriptors.push(d),
-            Err(reason) => out.dropped.push(DroppedDescriptor {
-                position,
-                digest: m
-                    .get("digest")
-                    .and_then(Value::as_str)
-                    .map(|s| truncate(s, 200)),
-                reason,
-            }),
-        }
-    }
+    out.filters_applied_annotation = top.filters_applied;
     Ok(out)
 }
 
@@ -134,42 +124,525 @@ fn truncate(s: &str, n: usize) -> String {
 /// Validate one descriptor (image-spec `descriptor.md#properties`).
 pub fn validate_descriptor(m: &Value) -> Result<Descriptor, String> {
     let o = m.as_object().ok_or("descriptor is not an object")?;
-    let media_type = match o.get("mediaType") {
-        Some(Value::String(s)) if !s.is_empty() && s.len() <= 255 => s.clone(),
-        _ => return Err("mediaType missing or not a non-empty string".into()),
+    let field = |k: &str| o.get(k).map(Lite::of);
+    let annotations = match o.get("annotations") {
+        None => None,
+        Some(Value::Null) => Some(Annotations::Null),
+        Some(Value::Object(m)) => Some(Annotations::Map {
+            strings: m
+                .iter()
+                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                .collect(),
+            all_strings: m.values().all(Value::is_string),
+        }),
+        Some(_) => Some(Annotations::Other),
     };
-    let digest = match o.get("digest") {
-        Some(Value::String(s)) => s.parse::<Digest>().map_err(|e| e.to_string())?.to_string(),
-        _ => return Err("digest missing or not a string".into()),
-    };
-    let size = match o.get("size") {
-        Some(Value::Number(n)) => n.as_u64().ok_or("size is not a non-negative integer")?,
-        _ => return Err("size missing or not a number".into()),
-    };
-    let artifact_type = match o.get("artifactType") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(_) => return Err("artifactType is not a string".into()),
-    };
-    let annotations = string_map(o.get("annotations")).ok_or("annotations is not a string map")?;
-    Ok(Descriptor {
+    check_descriptor(RawDescriptor {
+        media_type: field("mediaType"),
+        digest: field("digest"),
+        size: field("size"),
+        artifact_type: field("artifactType"),
+        annotations,
+    })
+    .map_err(|(reason, _)| reason)
+}
+
+/// The rules of [`validate_descriptor`] on the fields read from the body; a failure also hands back the `digest`
+/// string, if there was one, for the dropped-descriptor record.
+fn check_descriptor(raw: RawDescriptor<'_>) -> Result<Descriptor, (String, Option<Cow<'_, str>>)> {
+    let RawDescriptor {
         media_type,
         digest,
         size,
         artifact_type,
         annotations,
-    })
+    } = raw;
+    let digest = match digest {
+        Some(Lite::Str(s)) => Some(s),
+        _ => None,
+    };
+    let checked = check_fields(
+        media_type,
+        digest.as_deref(),
+        size,
+        artifact_type,
+        annotations,
+    );
+    match (checked, digest) {
+        (Ok((media_type, size, artifact_type, annotations)), Some(digest)) => Ok(Descriptor {
+            media_type,
+            // A valid digest reads back as the very same text.
+            digest: digest.into_owned(),
+            size,
+            artifact_type,
+            annotations,
+        }),
+        (Err(reason), digest) => Err((reason, digest)),
+        // check_fields rejects a missing digest; kept total rather than unreachable.
+        (Ok(_), None) => Err(("digest missing or not a string".into(), None)),
+    }
 }
 
-fn string_map(v: Option<&Value>) -> Option<BTreeMap<String, String>> {
-    match v {
-        None | Some(Value::Null) => Some(BTreeMap::new()),
-        Some(Value::Object(m)) => m
-            .iter()
-            .map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
-            .collect(),
-        Some(_) => None,
+type CheckedFields = (String, u64, Option<String>, BTreeMap<String, String>);
+
+/// The descriptor rules in their order: `mediaType`, `digest`, `size`, `artifactType`, `annotations`.
+fn check_fields(
+    media_type: Option<Lite<'_>>,
+    digest: Option<&str>,
+    size: Option<Lite<'_>>,
+    artifact_type: Option<Lite<'_>>,
+    annotations: Option<Annotations>,
+) -> Result<CheckedFields, String> {
+    let media_type = match media_type {
+        Some(Lite::Str(s)) if !s.is_empty() && s.len() <= 255 => s.into_owned(),
+        _ => return Err("mediaType missing or not a non-empty string".into()),
+    };
+    match digest {
+        Some(s) => Digest::check(s).map_err(|e| e.to_string())?,
+        None => return Err("digest missing or not a string".into()),
     }
+    let size = match size {
+        Some(Lite::U64(n)) => n,
+        Some(Lite::OtherNumber) => return Err("size is not a non-negative integer".into()),
+        _ => return Err("size missing or not a number".into()),
+    };
+    let artifact_type = match artifact_type {
+        None | Some(Lite::Null) => None,
+        Some(Lite::Str(s)) => Some(s.into_owned()),
+        Some(_) => return Err("artifactType is not a string".into()),
+    };
+    let annotations = match annotations {
+        None | Some(Annotations::Null) => BTreeMap::new(),
+        Some(Annotations::Map {
+            strings,
+            all_strings: true,
+        }) => strings,
+        Some(Annotations::Map { .. }) => return Err("annotations is not a string map".into()),
+        Some(Annotations::Other) => return Err("annotations is not a string map".into()),
+    };
+    Ok((media_type, size, artifact_type, annotations))
+}
+
+/// One-pass reading of an index body. Every value is read with `deserialize_any`, the path a `serde_json::Value`
+/// takes, so the same bodies fail (and the same nesting limit applies); what the rules ignore is checked and
+/// dropped without being kept.
+mod read {
+    use super::*;
+    use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+
+    const FILTERS_APPLIED: &str = "org.opencontainers.referrers.filtersApplied";
+
+    /// A JSON value checked and thrown away.
+    pub(super) struct Skip;
+
+    impl<'de> Deserialize<'de> for Skip {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            d.deserialize_any(SkipVisitor)
+        }
+    }
+
+    struct SkipVisitor;
+
+    impl<'de> Visitor<'de> for SkipVisitor {
+        type Value = Skip;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("any JSON value")
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<Skip, E> {
+            Ok(Skip)
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<Skip, E> {
+            Ok(Skip)
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<Skip, E> {
+            Ok(Skip)
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<Skip, E> {
+            Ok(Skip)
+        }
+        fn visit_str<E>(self, _: &str) -> Result<Skip, E> {
+            Ok(Skip)
+        }
+        fn visit_unit<E>(self) -> Result<Skip, E> {
+            Ok(Skip)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Skip, A::Error> {
+            while a.next_element::<Skip>()?.is_some() {}
+            Ok(Skip)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Skip, A::Error> {
+            while a.next_key::<Skip>()?.is_some() {
+                a.next_value::<Skip>()?;
+            }
+            Ok(Skip)
+        }
+    }
+
+    /// An object key, borrowed from the body unless it has escapes.
+    struct Key<'de>(Cow<'de, str>);
+
+    impl<'de> Deserialize<'de> for Key<'de> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Key<'de>;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("an object key")
+                }
+                fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Key<'de>, E> {
+                    Ok(Key(Cow::Borrowed(s)))
+                }
+                fn visit_str<E>(self, s: &str) -> Result<Key<'de>, E> {
+                    Ok(Key(Cow::Owned(s.to_string())))
+                }
+            }
+            d.deserialize_any(V)
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Lite<'de> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Lite<'de>;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("any JSON value")
+                }
+                fn visit_bool<E>(self, _: bool) -> Result<Lite<'de>, E> {
+                    Ok(Lite::Other)
+                }
+                // As `Value`: a non-negative i64 is a `u64` number.
+                fn visit_i64<E>(self, n: i64) -> Result<Lite<'de>, E> {
+                    Ok(u64::try_from(n).map_or(Lite::OtherNumber, Lite::U64))
+                }
+                fn visit_u64<E>(self, n: u64) -> Result<Lite<'de>, E> {
+                    Ok(Lite::U64(n))
+                }
+                fn visit_f64<E>(self, _: f64) -> Result<Lite<'de>, E> {
+                    Ok(Lite::OtherNumber)
+                }
+                fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Lite<'de>, E> {
+                    Ok(Lite::Str(Cow::Borrowed(s)))
+                }
+                fn visit_str<E>(self, s: &str) -> Result<Lite<'de>, E> {
+                    Ok(Lite::Str(Cow::Owned(s.to_string())))
+                }
+                fn visit_unit<E>(self) -> Result<Lite<'de>, E> {
+                    Ok(Lite::Null)
+                }
+                fn visit_seq<A: SeqAccess<'de>>(self, a: A) -> Result<Lite<'de>, A::Error> {
+                    SkipVisitor.visit_seq(a).map(|_| Lite::Other)
+                }
+                fn visit_map<A: MapAccess<'de>>(self, a: A) -> Result<Lite<'de>, A::Error> {
+                    SkipVisitor.visit_map(a).map(|_| Lite::Other)
+                }
+            }
+            d.deserialize_any(V)
+        }
+    }
+
+    /// Implements the visits that are not an object (or an array) as "something else", checking what they hold.
+    macro_rules! other_visits {
+        ($t:ty, $other:expr) => {
+            other_visits!($t, $other, $other);
+        };
+        ($t:ty, $other:expr, $null:expr) => {
+            fn visit_bool<E>(self, _: bool) -> Result<$t, E> {
+                Ok($other)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<$t, E> {
+                Ok($other)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<$t, E> {
+                Ok($other)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<$t, E> {
+                Ok($other)
+            }
+            fn visit_str<E>(self, _: &str) -> Result<$t, E> {
+                Ok($other)
+            }
+            fn visit_unit<E>(self) -> Result<$t, E> {
+                Ok($null)
+            }
+        };
+    }
+
+    impl<'de> Deserialize<'de> for Annotations {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Annotations;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("any JSON value")
+                }
+                other_visits!(Annotations, Annotations::Other, Annotations::Null);
+                fn visit_seq<A: SeqAccess<'de>>(self, a: A) -> Result<Annotations, A::Error> {
+                    SkipVisitor.visit_seq(a).map(|_| Annotations::Other)
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Annotations, A::Error> {
+                    // Each key's last value counts, as in a `Value` object.
+                    let mut strings = BTreeMap::new();
+                    let mut others = BTreeSet::new();
+                    while let Some(Key(k)) = a.next_key()? {
+                        match a.next_value::<Lite<'de>>()? {
+                            Lite::Str(v) => {
+                                if !others.is_empty() {
+                                    others.remove(&*k);
+                                }
+                                strings.insert(k.into_owned(), v.into_owned());
+                            }
+                            _ => {
+                                strings.remove(&*k);
+                                others.insert(k.into_owned());
+                            }
+                        }
+                    }
+                    Ok(Annotations::Map {
+                        strings,
+                        all_strings: others.is_empty(),
+                    })
+                }
+            }
+            d.deserialize_any(V)
+        }
+    }
+
+    /// One entry of `manifests`: an object's descriptor fields, or not an object.
+    enum Entry<'de> {
+        Object(RawDescriptor<'de>),
+        NotObject,
+    }
+
+    impl<'de> Deserialize<'de> for Entry<'de> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Entry<'de>;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("any JSON value")
+                }
+                other_visits!(Entry<'de>, Entry::NotObject);
+                fn visit_seq<A: SeqAccess<'de>>(self, a: A) -> Result<Entry<'de>, A::Error> {
+                    SkipVisitor.visit_seq(a).map(|_| Entry::NotObject)
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Entry<'de>, A::Error> {
+                    let mut r = RawDescriptor::default();
+                    while let Some(Key(k)) = a.next_key()? {
+                        match &*k {
+                            "mediaType" => r.media_type = Some(a.next_value()?),
+                            "digest" => r.digest = Some(a.next_value()?),
+                            "size" => r.size = Some(a.next_value()?),
+                            "artifactType" => r.artifact_type = Some(a.next_value()?),
+                            "annotations" => r.annotations = Some(a.next_value()?),
+                            _ => {
+                                a.next_value::<Skip>()?;
+                            }
+                        }
+                    }
+                    Ok(Entry::Object(r))
+                }
+            }
+            d.deserialize_any(V)
+        }
+    }
+
+    /// The `manifests` value: an array read into descriptors (up to the cap), or something else.
+    pub(super) enum Manifests {
+        Array(ParsedIndex),
+        Other,
+    }
+
+    struct ManifestsSeed {
+        max_descriptors: usize,
+    }
+
+    impl<'de> DeserializeSeed<'de> for ManifestsSeed {
+        type Value = Manifests;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Manifests, D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for ManifestsSeed {
+        type Value = Manifests;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("any JSON value")
+        }
+        other_visits!(Manifests, Manifests::Other);
+        fn visit_map<A: MapAccess<'de>>(self, a: A) -> Result<Manifests, A::Error> {
+            SkipVisitor.visit_map(a).map(|_| Manifests::Other)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Manifests, A::Error> {
+            let mut out = ParsedIndex::default();
+            let mut position = 0usize;
+            loop {
+                if position >= self.max_descriptors {
+                    // Beyond the cap: counted, checked, not kept.
+                    while a.next_element::<Skip>()?.is_some() {
+                        out.over_cap += 1;
+                    }
+                    break;
+                }
+                let Some(entry) = a.next_element::<Entry<'de>>()? else {
+                    break;
+                };
+                let checked = match entry {
+                    Entry::Object(raw) => check_descriptor(raw),
+                    Entry::NotObject => Err(("descriptor is not an object".into(), None)),
+                };
+                match checked {
+                    Ok(d) => out.descriptors.push(d),
+                    Err((reason, digest)) => out.dropped.push(DroppedDescriptor {
+                        position,
+                        digest: digest.map(|s| truncate(&s, 200)),
+                        reason,
+                    }),
+                }
+                position += 1;
+            }
+            Ok(Manifests::Array(out))
+        }
+    }
+
+    /// `annotations` of the index: only `org.opencontainers.referrers.filtersApplied` matters (when a string).
+    struct IndexAnnotations(Option<String>);
+
+    impl<'de> Deserialize<'de> for IndexAnnotations {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = IndexAnnotations;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("any JSON value")
+                }
+                other_visits!(IndexAnnotations, IndexAnnotations(None));
+                fn visit_seq<A: SeqAccess<'de>>(self, a: A) -> Result<IndexAnnotations, A::Error> {
+                    SkipVisitor.visit_seq(a).map(|_| IndexAnnotations(None))
+                }
+                fn visit_map<A: MapAccess<'de>>(
+                    self,
+                    mut a: A,
+                ) -> Result<IndexAnnotations, A::Error> {
+                    let mut found = None;
+                    while let Some(Key(k)) = a.next_key()? {
+                        if k == FILTERS_APPLIED {
+                            found = match a.next_value::<Lite<'de>>()? {
+                                Lite::Str(s) => Some(s.into_owned()),
+                                _ => None,
+                            };
+                        } else {
+                            a.next_value::<Skip>()?;
+                        }
+                    }
+                    Ok(IndexAnnotations(found))
+                }
+            }
+            d.deserialize_any(V)
+        }
+    }
+
+    /// The fields of the index object the rules look at.
+    #[derive(Default)]
+    pub(super) struct TopObject {
+        pub schema_version: Option<Value>,
+        pub media_type: Option<Value>,
+        pub manifests: Option<Manifests>,
+        pub filters_applied: Option<String>,
+    }
+
+    pub(super) enum Top {
+        Object(TopObject),
+        NotObject,
+    }
+
+    pub(super) struct TopSeed {
+        pub max_descriptors: usize,
+    }
+
+    impl<'de> DeserializeSeed<'de> for TopSeed {
+        type Value = Top;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Top, D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for TopSeed {
+        type Value = Top;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("any JSON value")
+        }
+        other_visits!(Top, Top::NotObject);
+        fn visit_seq<A: SeqAccess<'de>>(self, a: A) -> Result<Top, A::Error> {
+            SkipVisitor.visit_seq(a).map(|_| Top::NotObject)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Top, A::Error> {
+            let mut t = TopObject::default();
+            while let Some(Key(k)) = a.next_key()? {
+                match &*k {
+                    "schemaVersion" => t.schema_version = Some(a.next_value()?),
+                    "mediaType" => t.media_type = Some(a.next_value()?),
+                    "manifests" => {
+                        t.manifests = Some(a.next_value_seed(ManifestsSeed {
+                            max_descriptors: self.max_descriptors,
+                        })?)
+                    }
+                    "annotations" => t.filters_applied = a.next_value::<IndexAnnotations>()?.0,
+                    _ => {
+                        a.next_value::<Skip>()?;
+                    }
+                }
+            }
+            Ok(Top::Object(t))
+        }
+    }
+}
+
+use read::{Manifests, Top, TopSeed};
+
+/// A descriptor field as far as the rules care.
+enum Lite<'a> {
+    Null,
+    Str(Cow<'a, str>),
+    /// A number `Value::as_u64` accepts.
+    U64(u64),
+    /// Any other number (negative, fractional).
+    OtherNumber,
+    /// A boolean, array or object.
+    Other,
+}
+
+impl<'a> Lite<'a> {
+    fn of(v: &'a Value) -> Lite<'a> {
+        match v {
+            Value::Null => Lite::Null,
+            Value::String(s) => Lite::Str(Cow::Borrowed(s)),
+            Value::Number(n) => n.as_u64().map_or(Lite::OtherNumber, Lite::U64),
+            _ => Lite::Other,
+        }
+    }
+}
+
+/// A descriptor's `annotations`: each key once, with its last value.
+enum Annotations {
+    Null,
+    Map {
+        /// The keys whose value is a string.
+        strings: BTreeMap<String, String>,
+        /// No key's value is anything else.
+        all_strings: bool,
+    },
+    Other,
+}
+
+/// The fields of one `manifests` entry (absent fields `None`).
+#[derive(Default)]
+struct RawDescriptor<'a> {
+    media_type: Option<Lite<'a>>,
+    digest: Option<Lite<'a>>,
+    size: Option<Lite<'a>>,
+    artifact_type: Option<Lite<'a>>,
+    annotations: Option<Annotations>,
 }
 
 /// The `artifactType` a referrers listing gives a manifest: its own `artifactType`, else (an image manifest) its
@@ -235,6 +708,291 @@ mod tests {
 
     const D: &str = "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a";
 
+    /// The `serde_json::Value` implementation `parse_index` replaced, kept as the oracle it must agree with.
+    mod reference {
+        use super::super::*;
+
+        pub fn old_parse_index(
+            body: &[u8],
+            max_descriptors: usize,
+        ) -> Result<ParsedIndex, IndexError> {
+            let v: Value = serde_json::from_slice(body).map_err(|_| IndexError::NotJson)?;
+            let obj = v.as_object().ok_or(IndexError::NotObject)?;
+            match obj.get("schemaVersion") {
+                Some(Value::Number(n)) if n.as_u64() == Some(2) => {}
+                Some(other) => {
+                    return Err(IndexError::SchemaVersion(old_truncate(
+                        &other.to_string(),
+                        40,
+                    )));
+                }
+                None => return Err(IndexError::SchemaVersion("missing".into())),
+            }
+            if let Some(mt) = obj.get("mediaType") {
+                match mt.as_str() {
+                    Some(s) if media::essence(s) == media::OCI_INDEX => {}
+                    _ => return Err(IndexError::MediaType(old_truncate(&mt.to_string(), 100))),
+                }
+            }
+            let manifests = obj
+                .get("manifests")
+                .and_then(Value::as_array)
+                .ok_or(IndexError::NoManifests)?;
+            let mut out = ParsedIndex {
+                filters_applied_annotation: obj
+                    .get("annotations")
+                    .and_then(|a| a.get("org.opencontainers.referrers.filtersApplied"))
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+                ..ParsedIndex::default()
+            };
+            for (position, m) in manifests.iter().enumerate() {
+                if out.descriptors.len() + out.dropped.len() >= max_descriptors {
+                    out.over_cap = manifests.len() - position;
+                    break;
+                }
+                match old_validate_descriptor(m) {
+                    Ok(d) => out.descriptors.push(d),
+                    Err(reason) => out.dropped.push(DroppedDescriptor {
+                        position,
+                        digest: m
+                            .get("digest")
+                            .and_then(Value::as_str)
+                            .map(|s| old_truncate(s, 200)),
+                        reason,
+                    }),
+                }
+            }
+            Ok(out)
+        }
+
+        fn old_truncate(s: &str, n: usize) -> String {
+            s.chars().take(n).collect()
+        }
+
+        /// Validate one descriptor (image-spec `descriptor.md#properties`).
+        fn old_validate_descriptor(m: &Value) -> Result<Descriptor, String> {
+            let o = m.as_object().ok_or("descriptor is not an object")?;
+            let media_type = match o.get("mediaType") {
+                Some(Value::String(s)) if !s.is_empty() && s.len() <= 255 => s.clone(),
+                _ => return Err("mediaType missing or not a non-empty string".into()),
+            };
+            let digest = match o.get("digest") {
+                Some(Value::String(s)) => {
+                    s.parse::<Digest>().map_err(|e| e.to_string())?.to_string()
+                }
+                _ => return Err("digest missing or not a string".into()),
+            };
+            let size = match o.get("size") {
+                Some(Value::Number(n)) => n.as_u64().ok_or("size is not a non-negative integer")?,
+                _ => return Err("size missing or not a number".into()),
+            };
+            let artifact_type = match o.get("artifactType") {
+                None | Some(Value::Null) => None,
+                Some(Value::String(s)) => Some(s.clone()),
+                Some(_) => return Err("artifactType is not a string".into()),
+            };
+            let annotations =
+                old_string_map(o.get("annotations")).ok_or("annotations is not a string map")?;
+            Ok(Descriptor {
+                media_type,
+                digest,
+                size,
+                artifact_type,
+                annotations,
+            })
+        }
+
+        fn old_string_map(v: Option<&Value>) -> Option<BTreeMap<String, String>> {
+            match v {
+                None | Some(Value::Null) => Some(BTreeMap::new()),
+                Some(Value::Object(m)) => m
+                    .iter()
+                    .map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
+                    .collect(),
+                Some(_) => None,
+            }
+        }
+    }
+
+    /// JSON text built from a tree whose objects may repeat keys (what a `Value` cannot hold), with keys and
+    /// strings written raw (escapes included).
+    #[derive(Debug, Clone)]
+    enum Node {
+        Raw(&'static str),
+        Str(&'static str),
+        Arr(Vec<Node>),
+        Obj(Vec<(&'static str, Node)>),
+    }
+
+    impl Node {
+        fn render(&self, out: &mut String) {
+            match self {
+                Node::Raw(r) => out.push_str(r),
+                Node::Str(s) => {
+                    out.push('"');
+                    out.push_str(s);
+                    out.push('"');
+                }
+                Node::Arr(v) => {
+                    out.push('[');
+                    for (i, n) in v.iter().enumerate() {
+                        if i > 0 {
+                            out.push(',');
+                        }
+                        n.render(out);
+                    }
+                    out.push(']');
+                }
+                Node::Obj(v) => {
+                    out.push('{');
+                    for (i, (k, n)) in v.iter().enumerate() {
+                        if i > 0 {
+                            out.push(',');
+                        }
+                        out.push('"');
+                        out.push_str(k);
+                        out.push_str("\":");
+                        n.render(out);
+                    }
+                    out.push('}');
+                }
+            }
+        }
+    }
+
+    const KEYS: &[&str] = &[
+        "schemaVersion",
+        "mediaType",
+        "manifests",
+        "annotations",
+        "digest",
+        "size",
+        "artifactType",
+        "org.opencontainers.referrers.filtersApplied",
+        "dig\\u0065st",
+        "k",
+        "\\u00e9",
+    ];
+    const STRINGS: &[&str] = &[
+        "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a",
+        "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8\\u0061",
+        "sha256:zz",
+        "blake3:abcd",
+        "",
+        "application/vnd.oci.image.index.v1+json",
+        "application/vnd.oci.image.index.v1+json; charset=utf-8",
+        "application/vnd.oci.image.manifest.v1+json",
+        "a/b",
+        "x\\ny",
+        "artifactType",
+        "é",
+    ];
+    /// Leaves a `Value` parse rejects (rare, so most bodies stay JSON).
+    const BAD: &[&str] = &["1e400", "\"\\ud800\"", "\"\\x\"", "01", "\"\u{1}\""];
+    const RAWS: &[&str] = &[
+        "2",
+        "2.0",
+        "-1",
+        "0",
+        "-0",
+        "1.5",
+        "1e300",
+        "18446744073709551615",
+        "18446744073709551616",
+        "true",
+        "null",
+        "-9223372036854775809",
+    ];
+
+    fn node() -> impl Strategy<Value = Node> {
+        let leaf = prop_oneof![
+            30 => proptest::sample::select(RAWS).prop_map(Node::Raw),
+            30 => proptest::sample::select(STRINGS).prop_map(Node::Str),
+            1 => proptest::sample::select(BAD).prop_map(Node::Raw),
+        ];
+        leaf.prop_recursive(4, 48, 6, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6).prop_map(Node::Arr),
+                proptest::collection::vec((proptest::sample::select(KEYS), inner), 0..7)
+                    .prop_map(Node::Obj),
+            ]
+        })
+    }
+
+    /// Mostly index-shaped: `schemaVersion` 2 and a `manifests` array of descriptor-like objects, plus noise.
+    fn index_text() -> impl Strategy<Value = String> {
+        let string = || proptest::sample::select(STRINGS).prop_map(Node::Str);
+        let raw = || proptest::sample::select(RAWS).prop_map(Node::Raw);
+        let annotations = proptest::collection::vec(
+            (
+                proptest::sample::select(KEYS),
+                prop_oneof![4 => string(), 1 => raw()],
+            ),
+            0..4,
+        )
+        .prop_map(Node::Obj);
+        // The descriptor fields with likely (mostly valid) values, each usually present, in any order, plus noise.
+        let field = |k: &'static str, good: Node, other: BoxedStrategy<Node>| {
+            proptest::option::weighted(
+                0.9,
+                (
+                    Just(k),
+                    prop_oneof![6 => Just(good), 1 => other, 1 => node()],
+                ),
+            )
+        };
+        let descriptor = (
+            field(
+                "mediaType",
+                Node::Str(media::OCI_MANIFEST),
+                string().boxed(),
+            ),
+            field("digest", Node::Str(D), string().boxed()),
+            field("size", Node::Raw("2"), raw().boxed()),
+            proptest::option::of((Just("artifactType"), prop_oneof![string(), node()])),
+            proptest::option::of((
+                Just("annotations"),
+                prop_oneof![4 => annotations, 1 => node()],
+            )),
+            proptest::collection::vec((proptest::sample::select(KEYS), node()), 0..2),
+        )
+            .prop_flat_map(|(m, d, s, a, n, mut extra)| {
+                extra.extend([m, d, s, a, n].into_iter().flatten());
+                Just(extra).prop_shuffle()
+            })
+            .prop_map(Node::Obj);
+        let entry = prop_oneof![4 => descriptor, 1 => node()];
+        let manifests = prop_oneof![
+            4 => proptest::collection::vec(entry, 0..8).prop_map(Node::Arr),
+            1 => node(),
+        ];
+        let top = (
+            prop_oneof![
+                2 => Just(vec![]),
+                1 => proptest::collection::vec((proptest::sample::select(KEYS), node()), 0..3),
+            ],
+            prop_oneof![4 => Just(Node::Raw("2")), 1 => node()],
+            manifests,
+            proptest::bool::ANY,
+        )
+            .prop_map(|(mut extra, sv, m, sv_last)| {
+                let mut fields = vec![("manifests", m)];
+                if sv_last {
+                    fields.push(("schemaVersion", sv));
+                } else {
+                    fields.insert(0, ("schemaVersion", sv));
+                }
+                fields.append(&mut extra);
+                Node::Obj(fields)
+            });
+        prop_oneof![8 => top, 1 => node()].prop_map(|n| {
+            let mut s = String::new();
+            n.render(&mut s);
+            s
+        })
+    }
+
     #[test]
     fn valid_index_with_a_bad_descriptor() {
         let body = json!({"schemaVersion":2,"mediaType":media::OCI_INDEX,"manifests":[
@@ -292,6 +1050,38 @@ mod tests {
     }
 
     #[test]
+    fn nesting_limit_and_trailing_bytes_as_before() {
+        for depth in [100, 126, 127, 128, 129, 200] {
+            let deep = format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
+            for body in [
+                format!(r#"{{"schemaVersion":2,"manifests":[],"x":{deep}}}"#),
+                format!(r#"{{"schemaVersion":2,"manifests":[{{"annotations":{{"k":{deep}}}}}]}}"#),
+                format!(r#"{{"schemaVersion":2,"manifests":[{deep}]}}"#),
+                deep.clone(),
+            ] {
+                assert_eq!(
+                    parse_index(body.as_bytes(), 10),
+                    reference::old_parse_index(body.as_bytes(), 10),
+                    "depth {depth}"
+                );
+            }
+        }
+        for body in [
+            &br#"{"schemaVersion":2,"manifests":[]} "#[..],
+            br#"{"schemaVersion":2,"manifests":[]}x"#,
+            br#"{"schemaVersion":2,"manifests":[],"n":1e999}"#,
+            b"{\"schemaVersion\":2,\"manifests\":[],\"s\":\"\xff\"}",
+            br#"{"schemaVersion":2,"manifests":[],"s":"\ud800"}"#,
+            br#"{"schemaVersion":2,"schemaVersion":3,"manifests":[]}"#,
+            br#"{"schemaVersion":3,"schemaVersion":2,"manifests":[]}"#,
+            br#"{"schemaVersion":2,"manifests":[],"manifests":5}"#,
+            br#"{"schemaVersion":2,"annotations":{"org.opencontainers.referrers.filtersApplied":"artifactType"},"manifests":[]}"#,
+        ] {
+            assert_eq!(parse_index(body, 10), reference::old_parse_index(body, 10));
+        }
+    }
+
+    #[test]
     fn descriptor_cap() {
         let m: Vec<Value> = (0..5)
             .map(|_| json!({"mediaType":"x","digest":D,"size":1}))
@@ -334,6 +1124,17 @@ mod tests {
         #[test]
         fn never_panics(b in proptest::collection::vec(any::<u8>(), 0..400)) {
             let _ = parse_index(&b, 10);
+        }
+
+        #[test]
+        fn agrees_with_the_value_reading_on_bytes(b in proptest::collection::vec(any::<u8>(), 0..400), cap in 0usize..4) {
+            prop_assert_eq!(parse_index(&b, cap), reference::old_parse_index(&b, cap));
+        }
+
+        #[test]
+        fn agrees_with_the_value_reading_on_index_like_json(text in index_text(), cap in 0usize..6, cut in any::<proptest::sample::Index>(), do_cut in proptest::bool::weighted(0.1)) {
+            let body = if do_cut { &text.as_bytes()[..cut.index(text.len() + 1)] } else { text.as_bytes() };
+            prop_assert_eq!(parse_index(body, cap), reference::old_parse_index(body, cap), "{}", text);
         }
 
         #[test]
