@@ -34,7 +34,12 @@ pub(crate) struct State {
     pub pulls: AtomicU64,
     /// Requests being handled right now (both listeners), and the most ever handled at once.
     pub in_flight: InFlight,
+    /// Referrers answers by (repository, digest, query), with the store generation they were computed at.
+    pub referrers_cache: Mutex<HashMap<String, (u64, crate::message::Resp)>>,
 }
+
+/// Most cached referrers answers; past it the cache starts over.
+pub const MAX_CACHED_ANSWERS: usize = 4_096;
 
 /// Counts requests in flight and remembers the peak, so tests can check a client's concurrency bound.
 #[derive(Debug, Default)]
@@ -93,6 +98,7 @@ impl State {
             other_base,
             pulls: AtomicU64::new(0),
             in_flight: Default::default(),
+            referrers_cache: Mutex::default(),
         }
     }
 

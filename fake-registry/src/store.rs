@@ -74,6 +74,8 @@ struct Inner {
     /// Keyed by id; ids start with a zero-padded counter, so the first key is the oldest session.
     uploads: BTreeMap<String, Upload>,
     next_upload: u64,
+    /// Bumped by every change to `repos`, so answers computed from them can be cached until the next change.
+    generation: u64,
 }
 
 /// Most upload sessions open at once (each bounded by the blob size limit).
@@ -106,6 +108,12 @@ impl Store {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Changes with every write to the repositories (blobs, manifests, tags): an answer computed from the store at
+    /// one generation is still right while the generation is the same.
+    pub fn generation(&self) -> u64 {
+        self.lock().generation
+    }
+
     /// Does the repository exist (anything pushed to it)?
     pub fn repo_exists(&self, repo: &str) -> bool {
         self.lock().repos.contains_key(repo)
@@ -113,7 +121,9 @@ impl Store {
 
     /// Store a blob.
     pub fn put_blob(&self, repo: &str, digest: &str, data: Bytes) {
-        self.lock()
+        let mut inner = self.lock();
+        inner.generation += 1;
+        inner
             .repos
             .entry(repo.to_string())
             .or_default()
@@ -142,7 +152,9 @@ impl Store {
 
     /// Remove a blob; true when it existed.
     pub fn delete_blob(&self, repo: &str, digest: &str) -> bool {
-        self.lock()
+        let mut inner = self.lock();
+        inner.generation += 1;
+        inner
             .repos
             .get_mut(repo)
             .is_some_and(|r| r.blobs.remove(digest).is_some())
@@ -151,6 +163,7 @@ impl Store {
     /// Store a manifest under `digest`, optionally tagging it, and index it as a referrer of its subject.
     pub fn put_manifest(&self, repo: &str, digest: &str, m: StoredManifest, tag: Option<&str>) {
         let mut inner = self.lock();
+        inner.generation += 1;
         let r = inner.repos.entry(repo.to_string()).or_default();
         if let (Some(subject), Some(desc)) = (&m.subject, &m.referrer_descriptor) {
             let list = r.referrers.entry(subject.clone()).or_default();
@@ -166,7 +179,9 @@ impl Store {
 
     /// Point a tag at an existing manifest digest (used by the seed for GitLab's quirk).
     pub fn set_tag(&self, repo: &str, tag: &str, digest: &str) {
-        self.lock()
+        let mut inner = self.lock();
+        inner.generation += 1;
+        inner
             .repos
             .entry(repo.to_string())
             .or_default()
@@ -190,6 +205,7 @@ impl Store {
     /// Delete a manifest by digest: drops the tags pointing at it and its referrer entry.
     pub fn delete_manifest(&self, repo: &str, digest: &str) -> bool {
         let mut inner = self.lock();
+        inner.generation += 1;
         let Some(r) = inner.repos.get_mut(repo) else {
             return false;
         };
@@ -207,7 +223,9 @@ impl Store {
 
     /// Delete a tag (the manifest stays).
     pub fn delete_tag(&self, repo: &str, tag: &str) -> bool {
-        self.lock()
+        let mut inner = self.lock();
+        inner.generation += 1;
+        inner
             .repos
             .get_mut(repo)
             .is_some_and(|r| r.tags.remove(tag).is_some())

@@ -73,6 +73,9 @@ pub(crate) fn as_listed(mut d: Descriptor, cfg: &ApiReferrers) -> Descriptor {
     d
 }
 
+/// The referrers answer, from the cache while the store has not changed since it was computed. The answer depends
+/// only on the repository, the digest, the query (filter, page cursor), the store and the fake's fixed settings
+/// (profile, page size); faults act on it afterwards, in the layer.
 pub(super) fn referrers(
     state: &State,
     req: &Req,
@@ -80,6 +83,32 @@ pub(super) fn referrers(
     digest: &str,
     cfg: &ApiReferrers,
 ) -> Resp {
+    let generation = state.store.generation();
+    let key = format!(
+        "{repo}\n{digest}\n{}",
+        req.raw_query.as_deref().unwrap_or_default()
+    );
+    let lock = || {
+        state
+            .referrers_cache
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+    };
+    if let Some((g, resp)) = lock().get(&key)
+        && *g == generation
+    {
+        return resp.clone();
+    }
+    let resp = compute(state, req, repo, digest, cfg);
+    let mut cache = lock();
+    if cache.len() >= crate::state::MAX_CACHED_ANSWERS {
+        cache.clear();
+    }
+    cache.insert(key, (generation, resp.clone()));
+    resp
+}
+
+fn compute(state: &State, req: &Req, repo: &str, digest: &str, cfg: &ApiReferrers) -> Resp {
     if ParsedDigest::parse(digest).is_none() {
         return canned_ref(&cfg.bad_digest, digest);
     }

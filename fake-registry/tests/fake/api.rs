@@ -579,6 +579,63 @@ fn hundred_referrers_pushed_in_parallel_are_all_listed() {
     assert_eq!(listed, digests.into_iter().collect());
 }
 
+/// Referrers answers are cached until the store changes: every write (a referrer pushed, deleted, a repository
+/// created by a blob) shows in the next answer, and each query (filter, page) keeps its own answer.
+#[test]
+fn referrers_answers_follow_every_write() {
+    let r = reg();
+    let base = r.base_url();
+    let list = |subject: &str, query: &str| -> Vec<String> {
+        get(&r.url(&format!("/v2/c/referrers/{subject}{query}"))).json()["manifests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["digest"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // Before the repository exists: the spec profile's NAME_UNKNOWN; after a blob, an empty index.
+    let never = sha256(b"s");
+    let missing = format!("/v2/c/referrers/{never}");
+    assert_eq!(get(&r.url(&missing)).status, 404);
+    assert_eq!(get(&r.url(&missing)).status, 404);
+    push_blob(&base, "c", b"x");
+    assert_eq!(get(&r.url(&missing)).status, 200);
+    let (subject, size) = push_image(&base, "c", "t");
+    // Each answer is asked for twice: the second comes from the cache, the first after a write must not.
+    for _ in 0..2 {
+        assert!(list(&subject, "").is_empty());
+    }
+    let (_, a) = push_referrer(
+        &base,
+        "c",
+        &referrer_manifest(&subject, size, Some("x/a"), 1),
+    );
+    for _ in 0..2 {
+        assert_eq!(list(&subject, ""), std::slice::from_ref(&a));
+    }
+    let (_, b) = push_referrer(
+        &base,
+        "c",
+        &referrer_manifest(&subject, size, Some("x/b"), 2),
+    );
+    for _ in 0..2 {
+        assert_eq!(list(&subject, ""), [a.clone(), b.clone()]);
+        assert_eq!(
+            list(&subject, "?artifactType=x%2Fb"),
+            std::slice::from_ref(&b)
+        );
+        assert_eq!(
+            list(&subject, "?artifactType=x%2Fa"),
+            std::slice::from_ref(&a)
+        );
+    }
+    send("DELETE", &r.url(&format!("/v2/c/manifests/{a}")), &[], b"");
+    for _ in 0..2 {
+        assert_eq!(list(&subject, ""), std::slice::from_ref(&b));
+        assert!(list(&subject, "?artifactType=x%2Fa").is_empty());
+    }
+}
+
 #[test]
 fn deleting_a_referrer_removes_it_from_the_list() {
     let r = reg();
