@@ -1,6 +1,6 @@
 //! One subject: resolve, learn or reuse the capability, read the referrers API (with paging) or fall back, verify.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
 use super::{
@@ -20,6 +20,8 @@ use crate::telemetry::log_registry_line;
 #[derive(Debug, Default)]
 pub(super) struct Acc {
     pub referrers: Vec<Referrer>,
+    /// digest -> position in `referrers`, so merging a page of n descriptors costs O(n), not O(n × found).
+    positions: HashMap<String, usize>,
     pub errors: Vec<DiscoveryError>,
     pub notes: Vec<String>,
     pub incomplete: bool,
@@ -50,9 +52,15 @@ impl Acc {
             self.notes.push(n);
         }
     }
+    /// Room for `n` more referrers (a page about to be added), so the digest index grows once per page.
+    pub fn reserve(&mut self, n: usize) {
+        self.referrers.reserve(n);
+        self.positions.reserve(n);
+    }
     /// Add a descriptor found by `source`, merging by digest; returns true when it was new.
     pub fn add(&mut self, d: Descriptor, source: &str) -> bool {
-        if let Some(r) = self.referrers.iter_mut().find(|r| r.digest == d.digest) {
+        if let Some(&i) = self.positions.get(&d.digest) {
+            let r = &mut self.referrers[i];
             let mut have: Vec<&str> = r.source.split('+').collect();
             if !have.contains(&source) {
                 have.push(source);
@@ -71,6 +79,8 @@ impl Acc {
             }
             return false;
         }
+        self.positions
+            .insert(d.digest.clone(), self.referrers.len());
         self.referrers.push(Referrer {
             digest: d.digest,
             media_type: d.media_type,
@@ -402,6 +412,7 @@ async fn collect_api(
                 None => acc.err("invalid-descriptor", msg),
             }
         }
+        acc.reserve(index.descriptors.len());
         for desc in std::mem::take(&mut index.descriptors) {
             total += 1;
             if total > opts.max_descriptors {
