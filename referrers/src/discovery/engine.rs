@@ -296,15 +296,7 @@ async fn learn(
         .or_else(|| {
             d.inner
                 .client
-                .exchanges_since(0)
-                .iter()
-                .rev()
-                .find_map(|e| {
-                    e.response_headers
-                        .iter()
-                        .find(|(k, _)| k == "docker-distribution-api-version")
-                        .map(|(_, v)| v.clone())
-                })
+                .last_response_header("docker-distribution-api-version")
         });
     let filter_applied = match (answer, d.inner.opts.artifact_types.len()) {
         (ReferrersAnswer::Index { index, .. }, 1) => Some(filters_applied(resp, index)),

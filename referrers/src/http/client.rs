@@ -17,7 +17,9 @@ use super::{ClientBuildError, HttpError};
 use crate::config::{Credentials, RegistryConfig, RetryPolicy, host_port};
 use crate::spec::retry_after::{parse_retry_after, retry_after_from_body};
 
-const MAX_LOGGED_EXCHANGES: usize = 20_000;
+/// Exchanges a client keeps for diagnostics: the most recent ones (older ones are dropped first), so a long-running
+/// client neither grows without bound nor keeps only its first hours.
+pub const MAX_LOGGED_EXCHANGES: usize = 1_024;
 
 /// Idle connections kept per host unless more requests run at once.
 const DEFAULT_IDLE_PER_HOST: usize = 8;
@@ -199,7 +201,7 @@ pub struct HttpClient {
     resolved: tokio::sync::OnceCell<Result<Option<ResolvedCredentials>, HttpError>>,
     tokens: Mutex<HashMap<String, (HeaderValue, Instant)>>,
     basic_accepted: AtomicBool,
-    exchanges: Mutex<Vec<Exchange>>,
+    exchanges: Mutex<std::collections::VecDeque<Exchange>>,
     schemes_seen: Mutex<BTreeSet<String>>,
 }
 
@@ -318,7 +320,7 @@ impl HttpClient {
             resolved: tokio::sync::OnceCell::new(),
             tokens: Mutex::new(HashMap::new()),
             basic_accepted: AtomicBool::new(false),
-            exchanges: Mutex::new(Vec::new()),
+            exchanges: Mutex::new(std::collections::VecDeque::new()),
             schemes_seen: Mutex::new(BTreeSet::new()),
         })
     }
@@ -340,20 +342,36 @@ impl HttpClient {
         u
     }
 
-    /// Every exchange so far (redacted).
+    /// The most recent exchanges (redacted), oldest first: at most [`MAX_LOGGED_EXCHANGES`].
     pub fn exchanges(&self) -> Vec<Exchange> {
-        self.exchanges.lock().map(|e| e.clone()).unwrap_or_default()
-    }
-
-    /// Exchanges from position `from` on.
-    pub fn exchanges_since(&self, from: usize) -> Vec<Exchange> {
         self.exchanges
             .lock()
-            .map(|e| e.get(from..).map(<[Exchange]>::to_vec).unwrap_or_default())
+            .map(|e| e.iter().cloned().collect())
             .unwrap_or_default()
     }
 
-    /// Number of exchanges logged so far.
+    /// The value of response header `name` (lowercase) in the most recent kept exchange that had it.
+    pub fn last_response_header(&self, name: &str) -> Option<String> {
+        let log = self.exchanges.lock().ok()?;
+        log.iter().rev().find_map(|e| {
+            e.response_headers
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        })
+    }
+
+    /// Keeps `ex`, dropping the oldest kept exchange once [`MAX_LOGGED_EXCHANGES`] are kept.
+    fn log_exchange(&self, ex: Exchange) {
+        if let Ok(mut log) = self.exchanges.lock() {
+            if log.len() >= MAX_LOGGED_EXCHANGES {
+                log.pop_front();
+            }
+            log.push_back(ex);
+        }
+    }
+
+    /// Number of exchanges kept.
     pub fn exchange_count(&self) -> usize {
         self.exchanges.lock().map(|e| e.len()).unwrap_or(0)
     }
@@ -692,10 +710,7 @@ impl HttpClient {
         }
         op.requests.fetch_add(1, Ordering::Relaxed);
         let start = Instant::now();
-        let mut rb = self
-            .client
-            .request(method.clone(), url.clone())
-            .timeout(remaining);
+        let mut rb = self.client.request(method.clone(), url.clone());
         if let Some(a) = accept {
             rb = rb.header(ACCEPT, a);
         }
@@ -792,13 +807,10 @@ impl HttpClient {
             }
             Ok(first.unwrap_or_else(|| buf.freeze()))
         };
-        let result =
-            match tokio::time::timeout(remaining.saturating_add(Duration::from_millis(50)), work)
-                .await
-            {
-                Ok(r) => r,
-                Err(_) => Err(HttpError::BudgetExceeded { url: red.clone() }),
-            };
+        let result = match tokio::time::timeout(remaining, work).await {
+            Ok(r) => r,
+            Err(_) => Err(HttpError::BudgetExceeded { url: red.clone() }),
+        };
         let ex = Exchange {
             method: method.as_str().to_string(),
             url: red,
@@ -830,11 +842,7 @@ impl HttpClient {
             error: result.as_ref().err().map(|e| e.to_string()),
         };
         tracing::debug!(method = %ex.method, url = %ex.url, status = ?ex.status, ms = ex.duration_ms, "exchange");
-        if let Ok(mut log) = self.exchanges.lock()
-            && log.len() < MAX_LOGGED_EXCHANGES
-        {
-            log.push(ex);
-        }
+        self.log_exchange(ex);
         let body = result?;
         Ok(Resp {
             status: status.unwrap_or(0),
@@ -846,5 +854,64 @@ impl HttpClient {
             auth_note: None,
             sent_authorization: auth.is_some(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exchange(i: usize, header: Option<&str>) -> Exchange {
+        Exchange {
+            method: "GET".into(),
+            url: format!("http://r/v2/a/manifests/t{i}"),
+            host: "r".into(),
+            status: Some(200),
+            content_type: None,
+            duration_ms: 0,
+            sent_authorization: false,
+            response_headers: header
+                .map(|v| vec![("docker-distribution-api-version".to_string(), v.to_string())])
+                .unwrap_or_default(),
+            error: None,
+        }
+    }
+
+    /// The log keeps the most recent exchanges, at most `MAX_LOGGED_EXCHANGES`, and a header is found in the most
+    /// recent kept exchange that has it.
+    #[test]
+    fn exchange_log_keeps_the_most_recent_exchanges() {
+        let c = HttpClient::new(&RegistryConfig::new("http://127.0.0.1:9")).unwrap();
+        assert_eq!(
+            c.last_response_header("docker-distribution-api-version"),
+            None
+        );
+        c.log_exchange(exchange(0, Some("registry/2.0")));
+        for i in 1..MAX_LOGGED_EXCHANGES + 5 {
+            c.log_exchange(exchange(i, None));
+            if i == 3 {
+                c.log_exchange(exchange(i, Some("registry/2.1")));
+            }
+        }
+        let log = c.exchanges();
+        assert_eq!(log.len(), MAX_LOGGED_EXCHANGES);
+        assert_eq!(c.exchange_count(), MAX_LOGGED_EXCHANGES);
+        assert!(log[0].url.ends_with("/t5"), "{}", log[0].url);
+        assert!(
+            log[MAX_LOGGED_EXCHANGES - 1]
+                .url
+                .ends_with(&format!("/t{}", MAX_LOGGED_EXCHANGES + 4)),
+        );
+        // Both exchanges with the header were dropped: nothing kept says it.
+        assert_eq!(
+            c.last_response_header("docker-distribution-api-version"),
+            None
+        );
+        c.log_exchange(exchange(9_999, Some("registry/2.0")));
+        c.log_exchange(exchange(10_000, None));
+        assert_eq!(
+            c.last_response_header("docker-distribution-api-version"),
+            Some("registry/2.0".into())
+        );
     }
 }

@@ -10,7 +10,7 @@ mod tls;
 
 pub use auth::{Challenge, parse_challenges};
 pub(crate) use client::clip;
-pub use client::{HttpClient, Op, Req, Resp, deadline_after};
+pub use client::{HttpClient, MAX_LOGGED_EXCHANGES, Op, Req, Resp, deadline_after};
 pub use docker_config::{ResolvedCredentials, lookup_docker_config, lookup_docker_config_in};
 pub use error::{ClientBuildError, HttpError};
 pub use exchange::{Exchange, redact_str, redact_url};
