@@ -108,6 +108,13 @@ impl Store {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// [`Self::lock`] for a write to the repositories: bumps [`Self::generation`].
+    fn write(&self) -> MutexGuard<'_, Inner> {
+        let mut inner = self.lock();
+        inner.generation += 1;
+        inner
+    }
+
     /// Changes with every write to the repositories (blobs, manifests, tags): an answer computed from the store at
     /// one generation is still right while the generation is the same.
     pub fn generation(&self) -> u64 {
@@ -121,9 +128,7 @@ impl Store {
 
     /// Store a blob.
     pub fn put_blob(&self, repo: &str, digest: &str, data: Bytes) {
-        let mut inner = self.lock();
-        inner.generation += 1;
-        inner
+        self.write()
             .repos
             .entry(repo.to_string())
             .or_default()
@@ -152,9 +157,7 @@ impl Store {
 
     /// Remove a blob; true when it existed.
     pub fn delete_blob(&self, repo: &str, digest: &str) -> bool {
-        let mut inner = self.lock();
-        inner.generation += 1;
-        inner
+        self.write()
             .repos
             .get_mut(repo)
             .is_some_and(|r| r.blobs.remove(digest).is_some())
@@ -162,8 +165,7 @@ impl Store {
 
     /// Store a manifest under `digest`, optionally tagging it, and index it as a referrer of its subject.
     pub fn put_manifest(&self, repo: &str, digest: &str, m: StoredManifest, tag: Option<&str>) {
-        let mut inner = self.lock();
-        inner.generation += 1;
+        let mut inner = self.write();
         let r = inner.repos.entry(repo.to_string()).or_default();
         if let (Some(subject), Some(desc)) = (&m.subject, &m.referrer_descriptor) {
             let list = r.referrers.entry(subject.clone()).or_default();
@@ -179,9 +181,7 @@ impl Store {
 
     /// Point a tag at an existing manifest digest (used by the seed for GitLab's quirk).
     pub fn set_tag(&self, repo: &str, tag: &str, digest: &str) {
-        let mut inner = self.lock();
-        inner.generation += 1;
-        inner
+        self.write()
             .repos
             .entry(repo.to_string())
             .or_default()
@@ -204,8 +204,7 @@ impl Store {
 
     /// Delete a manifest by digest: drops the tags pointing at it and its referrer entry.
     pub fn delete_manifest(&self, repo: &str, digest: &str) -> bool {
-        let mut inner = self.lock();
-        inner.generation += 1;
+        let mut inner = self.write();
         let Some(r) = inner.repos.get_mut(repo) else {
             return false;
         };
@@ -223,9 +222,7 @@ impl Store {
 
     /// Delete a tag (the manifest stays).
     pub fn delete_tag(&self, repo: &str, tag: &str) -> bool {
-        let mut inner = self.lock();
-        inner.generation += 1;
-        inner
+        self.write()
             .repos
             .get_mut(repo)
             .is_some_and(|r| r.tags.remove(tag).is_some())

@@ -710,10 +710,7 @@ async fn measure_real_rows(
     } else {
         crate::real::RealTarget::builtin()
     };
-    let docker_config = std::env::var_os("DOCKER_CONFIG")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".docker")))
-        .map(|d| d.join("config.json"));
+    let docker_config = crate::real::config::user_docker_config();
     for path in configs {
         let loaded = crate::real::RealRegistriesConfig::load(path)
             .map_err(crate::real::TargetError::from)

@@ -328,15 +328,19 @@ impl LiveRegistry {
     }
 }
 
+/// The user's Docker config: `$DOCKER_CONFIG/config.json`, else `$HOME/.docker/config.json`.
+pub fn user_docker_config() -> Option<PathBuf> {
+    std::env::var_os("DOCKER_CONFIG")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".docker")))
+        .map(|d| d.join("config.json"))
+}
+
 impl LiveEntry {
     /// Resolves credentials from the process environment and the user's Docker config
-    /// (`$DOCKER_CONFIG/config.json`, else `$HOME/.docker/config.json`).
+    /// ([`user_docker_config`]).
     pub fn resolve(&self) -> Result<LiveRegistry, ConfigError> {
-        let docker_config = std::env::var_os("DOCKER_CONFIG")
-            .map(PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".docker")))
-            .map(|d| d.join("config.json"));
-        self.resolve_with(|k| std::env::var(k).ok(), docker_config.as_deref())
+        self.resolve_with(|k| std::env::var(k).ok(), user_docker_config().as_deref())
     }
 
     /// [`Self::resolve`] with the environment and the Docker config path given (for tests).

@@ -50,17 +50,13 @@ pub enum FidelityError {
 }
 
 /// Measures the fidelity of the fake profile that claims to emulate `kind` ([`RealRegistryKind::fake_profile`]):
-/// a fresh fake with that profile and a fresh container answer the probe set; the report's candidate is labelled
-/// `fake <profile>`.
+/// a fresh fake with that profile and a fresh container answer the probe set ([`RealTarget::fidelity`]); the
+/// report's candidate is labelled `fake <profile>`.
 pub async fn fidelity_for_kind(kind: RealRegistryKind) -> Result<FidelityReport, FidelityError> {
-    let name = kind.fake_profile();
-    let profile = fake_registry::Profile::by_name(name)
-        .ok_or_else(|| FidelityError::NoProfile(name.to_string()))?;
-    let fake = fake_registry::FakeRegistry::builder()
-        .profile(profile)
-        .start()
-        .map_err(|e| FidelityError::Fake(e.to_string()))?;
-    measure_fidelity(kind, &format!("fake {name}"), &fake.base_url()).await
+    // A container row has no live namespace, so the run id names nothing here.
+    RealTarget::from_kind(kind)
+        .fidelity(&target::run_id())
+        .await
 }
 
 /// The matrix document's fidelity section: per profile the figure, then every difference.

@@ -64,20 +64,13 @@ pub struct RealTarget {
 #[derive(Debug)]
 pub struct Instance {
     base_url: String,
-    container: Option<RealRegistry>,
+    /// Held for its `Drop`, which removes the container.
+    _container: Option<RealRegistry>,
 }
 
 impl Instance {
     pub fn base_url(&self) -> &str {
         &self.base_url
-    }
-
-    /// Removes the container now (drop does it too), reporting a failure.
-    pub async fn stop(self) -> Result<(), LaunchError> {
-        match self.container {
-            Some(c) => c.stop().await,
-            None => Ok(()),
-        }
     }
 }
 
@@ -236,12 +229,12 @@ impl RealTarget {
                 let container = start_container(spec).await?;
                 Ok(Instance {
                     base_url: container.base_url().to_string(),
-                    container: Some(container),
+                    _container: Some(container),
                 })
             }
             Launch::Live { base_url } => Ok(Instance {
                 base_url: base_url.clone(),
-                container: None,
+                _container: None,
             }),
         }
     }
