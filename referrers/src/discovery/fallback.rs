@@ -2,15 +2,15 @@
 //! `spec.md#referrers-tag-schema`) and cosign-style tags `<alg>-<hex>.sig|.att|.sbom` found through paged
 //! `tags/list`. Results are merged by digest.
 
-use serde_json::Value;
 use std::collections::HashSet;
 
 use super::engine::{Acc, describe, status_kind, wanted};
 use super::{Discoverer, Method};
 use crate::http::{Op, Req, redact_url};
-use crate::spec::index::{derive_artifact_type, manifest_annotations};
 use crate::spec::media::{MANIFEST_ACCEPT, essence};
-use crate::spec::{Descriptor, Digest, next_link, parse_index, tag_schema_name};
+use crate::spec::{
+    Descriptor, Digest, next_link, parse_index, parse_tags_list, read_manifest, tag_schema_name,
+};
 
 /// Cosign tag suffixes.
 pub const COSIGN_SUFFIXES: [&str; 3] = [".sig", ".att", ".sbom"];
@@ -154,18 +154,7 @@ async fn cosign_tags(
             );
             break;
         }
-        let tags = serde_json::from_slice::<Value>(&resp.body)
-            .ok()
-            .and_then(|v| match v.get("tags") {
-                Some(Value::Array(a)) => Some(
-                    a.iter()
-                        .filter_map(Value::as_str)
-                        .map(str::to_string)
-                        .collect::<Vec<_>>(),
-                ),
-                Some(Value::Null) => Some(Vec::new()),
-                _ => None,
-            });
+        let tags = parse_tags_list(&resp.body);
         let Some(tags) = tags else {
             acc.err(
                 "invalid-tags-list",
@@ -176,9 +165,9 @@ async fn cosign_tags(
         for t in tags {
             if let Some(rest) = t.strip_prefix(&prefix)
                 && COSIGN_SUFFIXES.contains(&rest)
-                && !matches.contains(&t)
+                && !matches.iter().any(|m| *m == *t)
             {
-                matches.push(t);
+                matches.push(t.into_owned());
             }
         }
         let Some(next) = next_link(resp.headers_all("link"), &resp.url) else {
@@ -234,7 +223,7 @@ async fn cosign_tags(
             );
             continue;
         }
-        let Ok(m) = serde_json::from_slice::<Value>(&resp.body) else {
+        let Some(m) = read_manifest(&resp.body) else {
             acc.err(
                 "invalid-index",
                 format!("cosign tag {tag} does not hold a JSON manifest"),
@@ -246,17 +235,15 @@ async fn cosign_tags(
             continue;
         }
         let media_type = m
-            .get("mediaType")
-            .and_then(Value::as_str)
-            .map(str::to_string)
+            .media_type
             .or_else(|| resp.content_type().map(|c| essence(c).to_string()))
             .unwrap_or_default();
         let desc = Descriptor {
             media_type,
             digest,
             size: resp.body.len() as u64,
-            artifact_type: derive_artifact_type(&m),
-            annotations: manifest_annotations(&m),
+            artifact_type: m.artifact_type,
+            annotations: m.annotations,
         };
         if wanted(d, desc.artifact_type.as_deref()) {
             acc.add(desc, "cosign-tags");

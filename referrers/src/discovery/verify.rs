@@ -1,14 +1,11 @@
 //! Verify mode: fetch every referrer manifest by digest, check the bytes against the digest
 //! (`referrer-checksum-mismatch`) and size, check `subject.digest`, and record a sha256 of each.
 
-use serde_json::Value;
-
 use super::Discoverer;
 use super::engine::{Acc, describe};
 use crate::http::{Op, Req};
-use crate::spec::Digest;
-use crate::spec::index::manifest_subject;
 use crate::spec::media::MANIFEST_ACCEPT;
+use crate::spec::{Digest, read_manifest};
 
 pub(super) async fn run(d: &Discoverer, op: &Op, repo: &str, subject: &Digest, acc: &mut Acc) {
     let client = &d.inner.client;
@@ -88,8 +85,7 @@ pub(super) async fn run(d: &Discoverer, op: &Op, repo: &str, subject: &Digest, a
             );
         }
         acc.referrers[i].sha256 = Some(Digest::sha256_of(&resp.body).to_string());
-        let m: Value = serde_json::from_slice(&resp.body).unwrap_or(Value::Null);
-        match manifest_subject(&m) {
+        match read_manifest(&resp.body).and_then(|m| m.subject_digest) {
             Some(s) if s == subject => {}
             Some(s) => acc.err_digest(
                 "referrer-subject-mismatch",

@@ -1,17 +1,17 @@
 //! Lenient decoding of the referrers image index (image-spec v1.1.1 `image-index.md`, distribution-spec
-//! `spec.md#listing-referrers`) and the `artifactType` rule (image-spec `manifest.md#guidelines-for-artifact-usage`).
+//! `spec.md#listing-referrers`).
 //!
 //! An index is believed only when it is a JSON object with `schemaVersion: 2` and a `manifests` array (and, when a
 //! `mediaType` is present, it is the OCI index type). Descriptors that break the descriptor rules are dropped and
 //! counted, never silently kept or silently lost.
 
 use super::digest::Digest;
+use super::json_read::{Annotations, Lite, read_with};
 use super::media;
-use serde::de::DeserializeSeed;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// A validated descriptor from an index.
@@ -91,11 +91,7 @@ impl IndexError {
 /// that is not JSON is [`IndexError::NotJson`] wherever the flaw is; a key given twice counts once, the last
 /// time, as in a `Value` object.
 pub fn parse_index(body: &[u8], max_descriptors: usize) -> Result<ParsedIndex, IndexError> {
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let top = TopSeed { max_descriptors }
-        .deserialize(&mut de)
-        .and_then(|t| de.end().map(|()| t))
-        .map_err(|_| IndexError::NotJson)?;
+    let top = read_with(body, TopSeed { max_descriptors }).ok_or(IndexError::NotJson)?;
     let Top::Object(top) = top else {
         return Err(IndexError::NotObject);
     };
@@ -232,181 +228,7 @@ mod read {
 
     const FILTERS_APPLIED: &str = "org.opencontainers.referrers.filtersApplied";
 
-    /// A JSON value checked and thrown away.
-    pub(super) struct Skip;
-
-    impl<'de> Deserialize<'de> for Skip {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            d.deserialize_any(SkipVisitor)
-        }
-    }
-
-    struct SkipVisitor;
-
-    impl<'de> Visitor<'de> for SkipVisitor {
-        type Value = Skip;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("any JSON value")
-        }
-        fn visit_bool<E>(self, _: bool) -> Result<Skip, E> {
-            Ok(Skip)
-        }
-        fn visit_i64<E>(self, _: i64) -> Result<Skip, E> {
-            Ok(Skip)
-        }
-        fn visit_u64<E>(self, _: u64) -> Result<Skip, E> {
-            Ok(Skip)
-        }
-        fn visit_f64<E>(self, _: f64) -> Result<Skip, E> {
-            Ok(Skip)
-        }
-        fn visit_str<E>(self, _: &str) -> Result<Skip, E> {
-            Ok(Skip)
-        }
-        fn visit_unit<E>(self) -> Result<Skip, E> {
-            Ok(Skip)
-        }
-        fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Skip, A::Error> {
-            while a.next_element::<Skip>()?.is_some() {}
-            Ok(Skip)
-        }
-        fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Skip, A::Error> {
-            while a.next_key::<Skip>()?.is_some() {
-                a.next_value::<Skip>()?;
-            }
-            Ok(Skip)
-        }
-    }
-
-    /// An object key, borrowed from the body unless it has escapes.
-    struct Key<'de>(Cow<'de, str>);
-
-    impl<'de> Deserialize<'de> for Key<'de> {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            struct V;
-            impl<'de> Visitor<'de> for V {
-                type Value = Key<'de>;
-                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                    f.write_str("an object key")
-                }
-                fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Key<'de>, E> {
-                    Ok(Key(Cow::Borrowed(s)))
-                }
-                fn visit_str<E>(self, s: &str) -> Result<Key<'de>, E> {
-                    Ok(Key(Cow::Owned(s.to_string())))
-                }
-            }
-            d.deserialize_any(V)
-        }
-    }
-
-    impl<'de> Deserialize<'de> for Lite<'de> {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            struct V;
-            impl<'de> Visitor<'de> for V {
-                type Value = Lite<'de>;
-                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                    f.write_str("any JSON value")
-                }
-                fn visit_bool<E>(self, _: bool) -> Result<Lite<'de>, E> {
-                    Ok(Lite::Other)
-                }
-                // As `Value`: a non-negative i64 is a `u64` number.
-                fn visit_i64<E>(self, n: i64) -> Result<Lite<'de>, E> {
-                    Ok(u64::try_from(n).map_or(Lite::OtherNumber, Lite::U64))
-                }
-                fn visit_u64<E>(self, n: u64) -> Result<Lite<'de>, E> {
-                    Ok(Lite::U64(n))
-                }
-                fn visit_f64<E>(self, _: f64) -> Result<Lite<'de>, E> {
-                    Ok(Lite::OtherNumber)
-                }
-                fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Lite<'de>, E> {
-                    Ok(Lite::Str(Cow::Borrowed(s)))
-                }
-                fn visit_str<E>(self, s: &str) -> Result<Lite<'de>, E> {
-                    Ok(Lite::Str(Cow::Owned(s.to_string())))
-                }
-                fn visit_unit<E>(self) -> Result<Lite<'de>, E> {
-                    Ok(Lite::Null)
-                }
-                fn visit_seq<A: SeqAccess<'de>>(self, a: A) -> Result<Lite<'de>, A::Error> {
-                    SkipVisitor.visit_seq(a).map(|_| Lite::Other)
-                }
-                fn visit_map<A: MapAccess<'de>>(self, a: A) -> Result<Lite<'de>, A::Error> {
-                    SkipVisitor.visit_map(a).map(|_| Lite::Other)
-                }
-            }
-            d.deserialize_any(V)
-        }
-    }
-
-    /// Implements the visits that are not an object (or an array) as "something else", checking what they hold.
-    macro_rules! other_visits {
-        ($t:ty, $other:expr) => {
-            other_visits!($t, $other, $other);
-        };
-        ($t:ty, $other:expr, $null:expr) => {
-            fn visit_bool<E>(self, _: bool) -> Result<$t, E> {
-                Ok($other)
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<$t, E> {
-                Ok($other)
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<$t, E> {
-                Ok($other)
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<$t, E> {
-                Ok($other)
-            }
-            fn visit_str<E>(self, _: &str) -> Result<$t, E> {
-                Ok($other)
-            }
-            fn visit_unit<E>(self) -> Result<$t, E> {
-                Ok($null)
-            }
-        };
-    }
-
-    impl<'de> Deserialize<'de> for Annotations {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            struct V;
-            impl<'de> Visitor<'de> for V {
-                type Value = Annotations;
-                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                    f.write_str("any JSON value")
-                }
-                other_visits!(Annotations, Annotations::Other, Annotations::Null);
-                fn visit_seq<A: SeqAccess<'de>>(self, a: A) -> Result<Annotations, A::Error> {
-                    SkipVisitor.visit_seq(a).map(|_| Annotations::Other)
-                }
-                fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Annotations, A::Error> {
-                    // Each key's last value counts, as in a `Value` object.
-                    let mut strings = BTreeMap::new();
-                    let mut others = BTreeSet::new();
-                    while let Some(Key(k)) = a.next_key()? {
-                        match a.next_value::<Lite<'de>>()? {
-                            Lite::Str(v) => {
-                                if !others.is_empty() {
-                                    others.remove(&*k);
-                                }
-                                strings.insert(k.into_owned(), v.into_owned());
-                            }
-                            _ => {
-                                strings.remove(&*k);
-                                others.insert(k.into_owned());
-                            }
-                        }
-                    }
-                    Ok(Annotations::Map {
-                        strings,
-                        all_strings: others.is_empty(),
-                    })
-                }
-            }
-            d.deserialize_any(V)
-        }
-    }
+    use crate::spec::json_read::{Key, Skip, SkipVisitor, other_visits};
 
     /// One entry of `manifests`: an object's descriptor fields, or not an object.
     enum Entry<'de> {
@@ -600,41 +422,6 @@ mod read {
 
 use read::{Manifests, Top, TopSeed};
 
-/// A descriptor field as far as the rules care.
-enum Lite<'a> {
-    Null,
-    Str(Cow<'a, str>),
-    /// A number `Value::as_u64` accepts.
-    U64(u64),
-    /// Any other number (negative, fractional).
-    OtherNumber,
-    /// A boolean, array or object.
-    Other,
-}
-
-impl<'a> Lite<'a> {
-    fn of(v: &'a Value) -> Lite<'a> {
-        match v {
-            Value::Null => Lite::Null,
-            Value::String(s) => Lite::Str(Cow::Borrowed(s)),
-            Value::Number(n) => n.as_u64().map_or(Lite::OtherNumber, Lite::U64),
-            _ => Lite::Other,
-        }
-    }
-}
-
-/// A descriptor's `annotations`: each key once, with its last value.
-enum Annotations {
-    Null,
-    Map {
-        /// The keys whose value is a string.
-        strings: BTreeMap<String, String>,
-        /// No key's value is anything else.
-        all_strings: bool,
-    },
-    Other,
-}
-
 /// The fields of one `manifests` entry (absent fields `None`).
 #[derive(Default)]
 struct RawDescriptor<'a> {
@@ -643,50 +430,6 @@ struct RawDescriptor<'a> {
     size: Option<Lite<'a>>,
     artifact_type: Option<Lite<'a>>,
     annotations: Option<Annotations>,
-}
-
-/// The `artifactType` a referrers listing gives a manifest: its own `artifactType`, else (an image manifest) its
-/// `config.mediaType`; an index without `artifactType` has none (distribution-spec `spec.md#listing-referrers`).
-pub fn derive_artifact_type(manifest: &Value) -> Option<String> {
-    let o = manifest.as_object()?;
-    if let Some(Value::String(s)) = o.get("artifactType")
-        && !s.is_empty()
-    {
-        return Some(s.clone());
-    }
-    let mt = o.get("mediaType").and_then(Value::as_str).unwrap_or("");
-    if mt == media::OCI_INDEX
-        || mt == media::DOCKER_LIST
-        || (mt.is_empty() && o.contains_key("manifests"))
-    {
-        return None;
-    }
-    o.get("config")
-        .and_then(|c| c.get("mediaType"))
-        .and_then(Value::as_str)
-        .map(str::to_string)
-}
-
-/// Annotations of a manifest (string values only; others ignored).
-pub fn manifest_annotations(manifest: &Value) -> BTreeMap<String, String> {
-    manifest
-        .get("annotations")
-        .and_then(Value::as_object)
-        .map(|m: &Map<String, Value>| {
-            m.iter()
-                .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// `subject.digest` of a manifest, if any.
-pub fn manifest_subject(manifest: &Value) -> Option<String> {
-    manifest
-        .get("subject")?
-        .get("digest")?
-        .as_str()
-        .map(str::to_string)
 }
 
 /// True when a manifest JSON is an index (OCI index or Docker list), judged by `mediaType` or shape.
@@ -815,110 +558,7 @@ mod tests {
         }
     }
 
-    /// JSON text built from a tree whose objects may repeat keys (what a `Value` cannot hold), with keys and
-    /// strings written raw (escapes included).
-    #[derive(Debug, Clone)]
-    enum Node {
-        Raw(&'static str),
-        Str(&'static str),
-        Arr(Vec<Node>),
-        Obj(Vec<(&'static str, Node)>),
-    }
-
-    impl Node {
-        fn render(&self, out: &mut String) {
-            match self {
-                Node::Raw(r) => out.push_str(r),
-                Node::Str(s) => {
-                    out.push('"');
-                    out.push_str(s);
-                    out.push('"');
-                }
-                Node::Arr(v) => {
-                    out.push('[');
-                    for (i, n) in v.iter().enumerate() {
-                        if i > 0 {
-                            out.push(',');
-                        }
-                        n.render(out);
-                    }
-                    out.push(']');
-                }
-                Node::Obj(v) => {
-                    out.push('{');
-                    for (i, (k, n)) in v.iter().enumerate() {
-                        if i > 0 {
-                            out.push(',');
-                        }
-                        out.push('"');
-                        out.push_str(k);
-                        out.push_str("\":");
-                        n.render(out);
-                    }
-                    out.push('}');
-                }
-            }
-        }
-    }
-
-    const KEYS: &[&str] = &[
-        "schemaVersion",
-        "mediaType",
-        "manifests",
-        "annotations",
-        "digest",
-        "size",
-        "artifactType",
-        "org.opencontainers.referrers.filtersApplied",
-        "dig\\u0065st",
-        "k",
-        "\\u00e9",
-    ];
-    const STRINGS: &[&str] = &[
-        "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a",
-        "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8\\u0061",
-        "sha256:zz",
-        "blake3:abcd",
-        "",
-        "application/vnd.oci.image.index.v1+json",
-        "application/vnd.oci.image.index.v1+json; charset=utf-8",
-        "application/vnd.oci.image.manifest.v1+json",
-        "a/b",
-        "x\\ny",
-        "artifactType",
-        "é",
-    ];
-    /// Leaves a `Value` parse rejects (rare, so most bodies stay JSON).
-    const BAD: &[&str] = &["1e400", "\"\\ud800\"", "\"\\x\"", "01", "\"\u{1}\""];
-    const RAWS: &[&str] = &[
-        "2",
-        "2.0",
-        "-1",
-        "0",
-        "-0",
-        "1.5",
-        "1e300",
-        "18446744073709551615",
-        "18446744073709551616",
-        "true",
-        "null",
-        "-9223372036854775809",
-    ];
-
-    fn node() -> impl Strategy<Value = Node> {
-        let leaf = prop_oneof![
-            30 => proptest::sample::select(RAWS).prop_map(Node::Raw),
-            30 => proptest::sample::select(STRINGS).prop_map(Node::Str),
-            1 => proptest::sample::select(BAD).prop_map(Node::Raw),
-        ];
-        leaf.prop_recursive(4, 48, 6, |inner| {
-            prop_oneof![
-                proptest::collection::vec(inner.clone(), 0..6).prop_map(Node::Arr),
-                proptest::collection::vec((proptest::sample::select(KEYS), inner), 0..7)
-                    .prop_map(Node::Obj),
-            ]
-        })
-    }
+    use super::super::json_gen::{KEYS, Node, RAWS, STRINGS, node};
 
     /// Mostly index-shaped: `schemaVersion` 2 and a `manifests` array of descriptor-like objects, plus noise.
     fn index_text() -> impl Strategy<Value = String> {
@@ -1095,29 +735,6 @@ mod tests {
         .unwrap();
         assert_eq!(p.descriptors.len(), 3);
         assert_eq!(p.over_cap, 2);
-    }
-
-    #[test]
-    fn artifact_type_rule() {
-        assert_eq!(
-            derive_artifact_type(&json!({"artifactType":"x/y","config":{"mediaType":"c"}})),
-            Some("x/y".into())
-        );
-        assert_eq!(
-            derive_artifact_type(
-                &json!({"mediaType":media::OCI_MANIFEST,"config":{"mediaType":"c/d"}})
-            ),
-            Some("c/d".into())
-        );
-        assert_eq!(
-            derive_artifact_type(&json!({"mediaType":media::OCI_INDEX,"manifests":[]})),
-            None
-        );
-        assert_eq!(
-            derive_artifact_type(&json!({"mediaType":media::OCI_INDEX,"artifactType":"i/t"})),
-            Some("i/t".into())
-        );
-        assert_eq!(derive_artifact_type(&json!(5)), None);
     }
 
     proptest! {

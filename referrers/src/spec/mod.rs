@@ -6,15 +6,20 @@
 pub mod digest;
 pub mod error_json;
 pub mod index;
+#[cfg(test)]
+mod json_gen;
+mod json_read;
 pub mod link;
+pub mod manifest;
 pub mod media;
 pub mod names;
 pub mod retry_after;
+pub mod tags;
 
 pub use digest::{Algorithm, Digest, DigestError, tag_schema_name};
 pub use error_json::{ErrorEntry, decode_errors};
-pub use index::{
-    Descriptor, DroppedDescriptor, IndexError, ParsedIndex, derive_artifact_type, parse_index,
-};
+pub use index::{Descriptor, DroppedDescriptor, IndexError, ParsedIndex, parse_index};
 pub use link::next_link;
+pub use manifest::{ManifestFields, read_manifest};
 pub use retry_after::{parse_go_duration, parse_retry_after, retry_after_from_body};
+pub use tags::parse_tags_list;
