@@ -1,11 +1,13 @@
 //! One subject: resolve, learn or reuse the capability, read the referrers API (with paging) or fall back, verify.
 
-use std::collections::{HashMap, HashSet};
+use hashbrown::HashTable;
+use std::collections::HashSet;
+use std::hash::{BuildHasher, RandomState};
 use std::time::Instant;
 
 use super::{
-    Capability, Discoverer, DiscoveryError, DiscoveryResult, Method, Referrer, SOURCES, Subject,
-    SubjectRef,
+    Capability, Discoverer, DiscoveryError, DiscoveryResult, Method, Referrer, Subject, SubjectRef,
+    join_source,
 };
 use crate::http::{HttpError, Op, Req, Resp, redact_url};
 use crate::probe::{ReferrersAnswer, classify_referrers_answer, standard_index_content_type};
@@ -20,8 +22,12 @@ use crate::telemetry::log_registry_line;
 #[derive(Debug, Default)]
 pub(super) struct Acc {
     pub referrers: Vec<Referrer>,
-    /// digest -> position in `referrers`, so merging a page of n descriptors costs O(n), not O(n × found).
-    positions: HashMap<String, usize>,
+    /// (hash of the digest, position in `referrers`), found by digest, so merging a page of n descriptors costs
+    /// O(n), not O(n × found). A table of positions rather than a map keyed by a copy of each digest; the hash is
+    /// kept so that growing the table does not hash every digest again.
+    positions: HashTable<(u64, usize)>,
+    /// SipHash with per-process random keys: digests come from the registry.
+    hasher: RandomState,
     pub errors: Vec<DiscoveryError>,
     pub notes: Vec<String>,
     pub incomplete: bool,
@@ -55,22 +61,19 @@ impl Acc {
     /// Room for `n` more referrers (a page about to be added), so the digest index grows once per page.
     pub fn reserve(&mut self, n: usize) {
         self.referrers.reserve(n);
-        self.positions.reserve(n);
+        self.positions.reserve(n, |&(h, _)| h);
     }
-    /// Add a descriptor found by `source`, merging by digest; returns true when it was new.
+    /// Add a descriptor found by `source` (one of [`SOURCES`](super::SOURCES)), merging by digest; returns true when
+    /// it was new.
     pub fn add(&mut self, d: Descriptor, source: &str) -> bool {
-        if let Some(&i) = self.positions.get(&d.digest) {
-            let r = &mut self.referrers[i];
-            let mut have: Vec<&str> = r.source.split('+').collect();
-            if !have.contains(&source) {
-                have.push(source);
-            }
-            r.source = SOURCES
-                .iter()
-                .filter(|s| have.contains(s))
-                .copied()
-                .collect::<Vec<_>>()
-                .join("+");
+        let hash = self.hasher.hash_one(d.digest.as_str());
+        let referrers = &mut self.referrers;
+        if let Some(&(_, i)) = self
+            .positions
+            .find(hash, |&(h, i)| h == hash && referrers[i].digest == d.digest)
+        {
+            let r = &mut referrers[i];
+            r.source = join_source(r.source, source);
             if r.artifact_type.is_none() {
                 r.artifact_type = d.artifact_type;
             }
@@ -80,14 +83,14 @@ impl Acc {
             return false;
         }
         self.positions
-            .insert(d.digest.clone(), self.referrers.len());
-        self.referrers.push(Referrer {
+            .insert_unique(hash, (hash, referrers.len()), |&(h, _)| h);
+        referrers.push(Referrer {
             digest: d.digest,
             media_type: d.media_type,
             artifact_type: d.artifact_type,
             size: d.size,
             annotations: d.annotations,
-            source: source.into(),
+            source: join_source("", source),
             sha256: None,
         });
         true

@@ -13,12 +13,7 @@ pub(super) async fn run(d: &Discoverer, op: &Op, repo: &str, subject: &Digest, a
     for i in 0..acc.referrers.len() {
         let (digest, media_type, size, source) = {
             let r = &acc.referrers[i];
-            (
-                r.digest.clone(),
-                r.media_type.clone(),
-                r.size,
-                r.source.clone(),
-            )
+            (r.digest.clone(), r.media_type.clone(), r.size, r.source)
         };
         let url = client.v2_url(&format!("{repo}/manifests/{digest}"));
         // Only a plain media type goes into the header (registry data is hostile).

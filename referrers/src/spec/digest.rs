@@ -155,13 +155,41 @@ enum Named {
     Other,
 }
 
+/// `[0-9a-f]` per byte, as a table.
+const LOWER_HEX: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = b'0';
+    while c <= b'9' {
+        t[c as usize] = true;
+        c += 1;
+    }
+    let mut c = b'a';
+    while c <= b'f' {
+        t[c as usize] = true;
+        c += 1;
+    }
+    t
+};
+
+/// Every byte is lowercase hex (`[0-9a-f]`). Eight bytes at a time, folding each chunk's answers with `&` so the
+/// loop has one branch per chunk (a digest is read for every descriptor of every page).
+fn is_lower_hex(b: &[u8]) -> bool {
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        if !c.iter().fold(true, |ok, &x| ok & LOWER_HEX[x as usize]) {
+            return false;
+        }
+    }
+    chunks.remainder().iter().all(|&x| LOWER_HEX[x as usize])
+}
+
 /// Split and check `s` (the grammar, and the hex form of sha256/sha512); allocates only for the error.
 /// Bytes, not chars: every non-ASCII byte fails the ASCII classes as its character would.
 fn checked_parts(s: &str) -> Result<(&str, &str, Named), DigestError> {
     // The common case in one pass: sha256 and 64 lowercase hex characters passes every check below.
     if s.len() == 71
         && let Some(enc) = s.strip_prefix("sha256:")
-        && enc.bytes().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f'))
+        && is_lower_hex(enc.as_bytes())
     {
         return Ok(("sha256", enc, Named::Sha256));
     }
@@ -187,7 +215,7 @@ fn checked_parts(s: &str) -> Result<(&str, &str, Named), DigestError> {
         _ => (Named::Other, None),
     };
     if let Some(n) = want
-        && (enc.len() != n || !enc.bytes().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f')))
+        && (enc.len() != n || !is_lower_hex(enc.as_bytes()))
     {
         return Err(DigestError::BadHex(s.to_string(), n));
     }
@@ -296,6 +324,11 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn lower_hex_table_agrees_with_the_class(b in proptest::collection::vec(prop_oneof![any::<u8>(), proptest::sample::select(b"0123456789abcdefABCDEF:g/".to_vec())], 0..80)) {
+            prop_assert_eq!(is_lower_hex(&b), b.iter().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f')));
+        }
+
         #[test]
         fn tag_schema_always_valid_tag(s in ".{0,400}") {
             let t = tag_schema_name(&s);
