@@ -2,9 +2,11 @@
 # Runs every benchmark and regenerates docs/benchmarks.md:
 #   criterion benches `discovery` (ours / floor / oci-client, paging, scale) and `registries` (throughput, with the
 #   real registries as processes when their binaries exist), then `bench-tool scale-mem` (peak memory, separate
-#   process), `bench-tool callgrind` (instructions per warm discovery) and `bench-tool report`.
+#   process), `bench-tool paired` (ours against every reference in interleaved rounds), `bench-tool callgrind`
+#   (instructions per warm discovery) and `bench-tool report`.
 # Extra arguments go to both criterion benches, e.g. `bash benches/run.sh --save-baseline main`.
-# Knobs: BENCH_MEASUREMENT_SECS (default 3), BENCH_WARMUP_SECS (1), CALLGRIND_N1/N2 (20/220), CARGO_TARGET_DIR.
+# Knobs: BENCH_MEASUREMENT_SECS (default 3), BENCH_WARMUP_SECS (1), PAIRED_ROUNDS/PAIRED_PER_ROUND (51/25),
+# CALLGRIND_N1/N2 (20/220), CARGO_TARGET_DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target-bench}"
@@ -30,6 +32,8 @@ step "criterion: registries"
 cargo bench -q -p benches --bench registries -- --measurement-time "$MEASURE" --warm-up-time "$WARMUP" "$@"
 step "peak memory of the scale run"
 "$TOOL" scale-mem
+step "paired ratios (interleaved rounds)"
+"$TOOL" paired "${PAIRED_ROUNDS:-51}" "${PAIRED_PER_ROUND:-25}"
 step "callgrind"
 "$TOOL" callgrind "${CALLGRIND_N1:-20}" "${CALLGRIND_N2:-220}"
 step "report"

@@ -3,6 +3,8 @@
 //! 1,000-subject run at 2 ms per request with 32 at a time.
 //!
 //! Stable ids: `discovery/{api,api-token,tag-schema,cosign}/{warm,cold}/{ours,floor,oci-client}`,
+//! `discovery/{api,api-token,tag-schema,cosign,paging}/warm/floor-reqwest` (the same requests through reqwest
+//! configured as ours, parsing nothing),
 //! `discovery/cosign/warm/oci-client-cosign` (the peer plus the code its users must add for cosign tags),
 //! `discovery/paging/warm/{ours,floor,oci-client}`, `discovery/scale/1000x32/{ours,floor}`.
 //! `bash benches/run.sh` runs this and writes docs/benchmarks.md; `cargo bench -p benches -- --test` runs each once.
@@ -118,6 +120,13 @@ fn one_path(c: &mut Criterion, kind: Kind, cold: bool) {
         );
         record::meta(&id, "referrers", truth.len());
         record::meta(&format!("{base}/{phase}/floor"), "requests", reqs.len());
+        if phase == "warm" {
+            record::meta(
+                &format!("{base}/warm/floor-reqwest"),
+                "requests",
+                reqs.len(),
+            );
+        }
         let pid = format!("{base}/{phase}/oci-client");
         let pr = if phase == "warm" {
             &peer_reqs
@@ -189,6 +198,20 @@ fn one_path(c: &mut Criterion, kind: Kind, cold: bool) {
         b.iter_custom(|n| {
             timed(&fx, &id, n, || {
                 black_box(rt.block_on(conn.replay(&warm_reqs)).expect("floor replay"));
+            })
+        })
+    });
+    let reqwest_floor = floor::ReqwestFloor::new(&url);
+    rt.block_on(reqwest_floor.replay(&warm_reqs))
+        .expect("reqwest floor replay");
+    let id = format!("{base}/warm/floor-reqwest");
+    g.bench_function("warm/floor-reqwest", |b| {
+        b.iter_custom(|n| {
+            timed(&fx, &id, n, || {
+                black_box(
+                    rt.block_on(reqwest_floor.replay(&warm_reqs))
+                        .expect("reqwest floor replay"),
+                );
             })
         })
     });

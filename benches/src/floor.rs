@@ -1,6 +1,8 @@
 //! The floor: a bare hyper 1 HTTP/1.1 connection (the `client::conn` API, no pool, no parsing) that replays the
 //! exact requests our client sent — method, path and query, every header — read off the fake's request log. What
-//! it costs is the physical floor of loopback HTTP against this server; ours ÷ floor is our overhead.
+//! it costs is the physical floor of loopback HTTP against this server; ours ÷ floor is our overhead. Beside it,
+//! [`ReqwestFloor`] replays the same requests through reqwest configured as ours, which splits that overhead
+//! into what the HTTP stack adds and what our own code adds.
 
 use std::net::SocketAddr;
 
@@ -129,6 +131,59 @@ impl FloorConn {
         let mut n = 0;
         for r in reqs {
             n += self.send(r).await?.body.len();
+        }
+        Ok(n)
+    }
+}
+
+/// The second floor: reqwest, the HTTP stack our client is built on, configured as ours configures it (no
+/// redirects, HTTP/1 only, the same read timeout and idle pool), replaying the same requests and reading whole
+/// bodies, parsing nothing. Ours ÷ this is what our own code adds; this ÷ [`FloorConn`] is what the HTTP stack
+/// adds over bare hyper.
+pub struct ReqwestFloor {
+    client: reqwest::Client,
+    base: String,
+}
+
+impl ReqwestFloor {
+    /// A client for `base_url` (`http://127.0.0.1:<port>`), built with the options of
+    /// `referrers::http::HttpClient` (see its `build`) that act on a plain-HTTP request.
+    pub fn new(base_url: &str) -> ReqwestFloor {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(std::time::Duration::from_secs(30))
+            .read_timeout(referrers::config::RetryPolicy::default().stall_timeout)
+            .pool_max_idle_per_host(8)
+            .http1_only()
+            .build()
+            .expect("build the reqwest floor client");
+        ReqwestFloor {
+            client,
+            base: base_url.trim_end_matches('/').to_string(),
+        }
+    }
+
+    /// Send one request (its headers as logged, except `host`, which reqwest writes) and read the whole body.
+    pub async fn send(&self, r: &ReplayRequest) -> Result<usize, String> {
+        let method = reqwest::Method::from_bytes(r.method.as_bytes()).map_err(|e| e.to_string())?;
+        let mut b = self
+            .client
+            .request(method, format!("{}{}", self.base, r.path));
+        for (k, v) in &r.headers {
+            if !k.eq_ignore_ascii_case("host") {
+                b = b.header(k.as_str(), v.as_str());
+            }
+        }
+        let resp = b.send().await.map_err(|e| e.to_string())?;
+        let body = resp.bytes().await.map_err(|e| e.to_string())?;
+        Ok(body.len())
+    }
+
+    /// Replay `reqs` in order; returns the bytes of body read.
+    pub async fn replay(&self, reqs: &[ReplayRequest]) -> Result<usize, String> {
+        let mut n = 0;
+        for r in reqs {
+            n += self.send(r).await?;
         }
         Ok(n)
     }

@@ -5,6 +5,7 @@
 //! - [`floor`]: the physical floor, a bare hyper 1 connection replaying the exact requests our client sent.
 //! - [`peer`]: the `oci-client` crate's `pull_referrers` on the same fixture.
 //! - [`load`]: the closed-loop load generator for registry throughput; [`real`]: real registries as processes.
+//! - [`paired`]: ours against each reference in interleaved rounds (ratios robust to drift).
 //! - [`record`]: per-iteration timings written next to criterion's own output; [`report`]: the Markdown report.
 //!
 //! Run everything and regenerate the report with `bash benches/run.sh`.
@@ -12,6 +13,7 @@
 pub mod fixture;
 pub mod floor;
 pub mod load;
+pub mod paired;
 pub mod peer;
 pub mod procfs;
 pub mod real;

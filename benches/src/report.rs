@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::fixture::{
     PAGING_PAGE_SIZE, PAGING_REFERRERS, SCALE_CONCURRENCY, SCALE_LATENCY_MS, SCALE_SUBJECTS,
 };
+use crate::paired::{Paired, PairedRow};
 use crate::record::{Record, load_all};
 
 /// Warm ours ÷ floor must stay under this.
@@ -157,6 +158,17 @@ fn meta_str<'a>(r: &'a Record, k: &str) -> Option<&'a str> {
 pub fn render(dir: &Path, machine: &str, command: &str) -> String {
     let recs = load_all(dir);
     let get = |id: &str| recs.get(id);
+    let paired: Option<Paired> = std::fs::read(dir.join("paired.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok());
+    let paired_row = |path: &str, against: &str| -> Option<PairedRow> {
+        paired
+            .as_ref()?
+            .rows
+            .iter()
+            .find(|r| r.path == path && r.against == against)
+            .cloned()
+    };
     let st = |id: &str| get(id).and_then(stats);
     let mut out = String::new();
     let mut verdicts: Vec<String> = Vec::new();
@@ -172,26 +184,45 @@ pub fn render(dir: &Path, machine: &str, command: &str) -> String {
     let _ = writeln!(
         w,
         "## What profiling found (callgrind, perf), what was fixed, what remains\n\n\
-         - **Cold** (fixed): every new client loaded and parsed the system root store \
-         (`rustls_native_certs::load_native_certs`, ≈19 M instructions, ~90% of a cold discovery), even for an \
-         `http://` registry. `referrers/src/http/tls.rs` now builds the platform verifier once per process (per \
-         CA-file content); each client still gets its own rustls configuration, session cache and pool. A cold \
-         api discovery went from ≈5.5 ms to well under 1 ms (tables below).\n\
-         - **Warm** (fixed in part): a warm api discovery cost our client ≈173 k instructions against the floor's \
-         ≈23 k. Fixed: the index is read in one pass into the fields the client keeps instead of a \
-         `serde_json::Value` tree (≈50 k → ≈22 k for three descriptors), digests are checked on bytes without \
-         allocating, URLs are redacted only when they hold something to redact, response headers are moved rather \
-         than cloned, and found referrers are merged through a digest index (a linear search made the \
-         1,000-referrer paging run quadratic). Now ≈127 k, fewer than `oci-client`'s ≈131 k (table below). What \
-         remains: reqwest itself costs ≈58 k per request, of which two full `url` parses (≈10 k each: its redirect \
-         layer's `on_request` and the response URL) run although redirects are off; only replacing reqwest, the \
-         HTTP stack this project chose (rustls, timeouts, proxies), would remove them. The index parse stays \
-         (≈7 k per descriptor on the paging path: every string is validated and copied into an owned descriptor), \
-         and the floor parses nothing, so the paging ratio is mostly that parse.\n\
-         - **Cosign path**: five requests (≈58 k each inside reqwest), the tags list and each cosign manifest still \
-         parsed as a `serde_json::Value` (≈78 k per discovery), and each manifest hashed for its digest (≈133 k \
-         under valgrind, which hides the CPU's SHA extensions; far less natively). Not changed: the parse is the \
-         next step; the requests and the hashing are what the path is.\n\
+         - **Where a warm discovery's time goes.** The paired table below splits ours ÷ floor into what the HTTP \
+         stack adds (floor-reqwest ÷ floor: reqwest configured as ours — no redirects, HTTP/1 only, read timeout, \
+         idle pool — sending the same requests and parsing nothing) and what our own code adds (ours ÷ \
+         floor-reqwest). Under callgrind, reqwest costs ≈60 k instructions per request where bare hyper needs \
+         ≈23 k for a whole api discovery; two full `url` parses per request (≈10 k each: its redirect layer's \
+         `on_request`, although redirects are off, and the response URL) are part of it. floor-reqwest alone is \
+         above 1.25× the floor on every path, so no client built on reqwest can meet that target here; only \
+         replacing reqwest, the HTTP stack this project chose (rustls, proxies, timeouts), would. Not done.\n\
+         - **Why earlier runs met the api target in some runs.** Criterion's ratios (two ids measured one after \
+         the other) gave 1.23–1.37× for api on a loaded machine, where the floor's median was ≈114 µs; on a quiet \
+         machine the floor takes ≈45 µs and the same client overhead is a larger share. The paired rounds measure \
+         both in the same minute, so the targets are now judged on them (the criterion ratio stays beside each).\n\
+         - **Fixed, in instructions per warm discovery (callgrind).** Earlier: the index read in one pass instead \
+         of a `serde_json::Value` tree, digests checked on bytes, URLs redacted only when needed, response headers \
+         moved, found referrers merged through a digest index, the platform TLS verifier built once per process \
+         (a cold api discovery went from ≈5.5 ms to under 1 ms), the idle pool sized to `max_concurrent` \
+         (api 173 k → 128.6 k). Now: the tags list, each cosign manifest and registry error bodies are read in one \
+         pass too (`referrers/src/spec/json_read.rs`; a proptest holds each reader to the `Value` code it \
+         replaced), cosign 722 k → 653 k; and every descriptor costs less — the body is checked as UTF-8 once, \
+         not string by string; the digest index is a table of (hash, position), one SipHash per descriptor and no \
+         copy of the digest or re-hashing when it grows; a referrer's source is a static label; hex is checked \
+         by table — paging 12.2 M → 8.7 M per 1,000-referrer discovery, api → ≈120 k, tag-schema 277 k → ≈265 k.\n\
+         - **Against oci-client on api and tag-schema** (a few percent behind): ours executes fewer instructions \
+         (table at the end) yet takes slightly longer. Two causes found. (1) The budget timer: every request of \
+         ours runs under a hard deadline (a registry that trickles its answer must not hold a discovery past its \
+         budget); oci-client sets none. Arming and dropping a tokio timer costs several µs here: a paired A/B with \
+         the timer removed moved api from 1.08× to 1.02× of oci-client and tag-schema from 1.03× to 1.01×. The \
+         bound stays, but is now one timer per operation, armed by the first request that has to wait and reused \
+         by the next ones (`Op::within`), not one per request: tag-schema and cosign gained 2–3% against \
+         floor-reqwest; api, one request per discovery, did not. (2) Memory traffic: cachegrind finds ≈1.6 k \
+         L1-data misses per api discovery for ours against ≈1.15 k for oci-client, ≈120 of the extra in `memcpy` \
+         of our async state (a discovery's future is ≈5 KB and is copied as each level is built). Tried and not \
+         kept, because neither changed the misses or the paired ratio: boxing the request chain (the discovery \
+         future 5.1 KB → 2.5 KB) and a 16-entry exchange log. Not solved.\n\
+         - **Paging.** The floor parses nothing; ours reads, checks and keeps every descriptor: ≈8.7 k \
+         instructions each (serde's string scanning, about six allocations for the owned strings and the \
+         annotation map, the digest check, SipHash of the digest), so the paging ratio is mostly that work.\n\
+         - **Cosign path.** Five requests, and each manifest hashed for its digest (≈133 k under valgrind, which \
+         hides the CPU's SHA extensions; far less natively).\n\
          - **The fake's throughput** (fixed): the request log used to evict with `Vec::drain(..1)` under its mutex \
          (perf: ~72% of the fake's CPU in `memmove`; now a `VecDeque`, checked by \
          `throughput/fake/referrers-get-log-full`); the index is serialised from borrowed fields instead of a \
@@ -233,7 +264,13 @@ pub fn render(dir: &Path, machine: &str, command: &str) -> String {
         for phase in ["warm", "cold"] {
             let ours_id = format!("discovery/{path}/{phase}/ours");
             let Some(ours) = st(&ours_id) else { continue };
-            for client in ["ours", "floor", "oci-client", "oci-client-cosign"] {
+            for client in [
+                "ours",
+                "floor",
+                "floor-reqwest",
+                "oci-client",
+                "oci-client-cosign",
+            ] {
                 let id = format!("discovery/{path}/{phase}/{client}");
                 let (Some(r), Some(s)) = (get(&id), st(&id)) else {
                     continue;
@@ -271,10 +308,32 @@ pub fn render(dir: &Path, machine: &str, command: &str) -> String {
                 );
                 if phase == "warm" && client == "floor" {
                     let q = ours.median / s.median;
-                    verdicts.push(format!(
-                        "- warm {path}: ours ÷ floor = **{q:.2}×** (target ≤ {TARGET_FLOOR_RATIO}×) {}",
-                        yes(q <= TARGET_FLOOR_RATIO)
-                    ));
+                    verdicts.push(match paired_row(path, "floor") {
+                        Some(p) => {
+                            let split = match (paired_row(path, "floor-reqwest"), p.median_ns.1) {
+                                (Some(rq), f) if f > 0.0 => format!(
+                                    "; of which the HTTP stack (floor-reqwest ÷ floor) {:.2}× and our code \
+                                     (ours ÷ floor-reqwest) {:.2}×",
+                                    rq.median_ns.1 / f,
+                                    rq.median
+                                ),
+                                _ => String::new(),
+                            };
+                            format!(
+                                "- warm {path}: ours ÷ floor = **{:.2}×** paired (95% CI {:.2}–{:.2}; criterion \
+                                 medians {q:.2}×{split}) (target ≤ {TARGET_FLOOR_RATIO}×) {}",
+                                p.median,
+                                p.ci95.0,
+                                p.ci95.1,
+                                yes(p.median <= TARGET_FLOOR_RATIO)
+                            )
+                        }
+                        None => format!(
+                            "- warm {path}: ours ÷ floor = **{q:.2}×** (criterion medians; no paired run) \
+                             (target ≤ {TARGET_FLOOR_RATIO}×) {}",
+                            yes(q <= TARGET_FLOOR_RATIO)
+                        ),
+                    });
                 }
                 if client.starts_with("oci-client") {
                     let same = r
@@ -283,9 +342,23 @@ pub fn render(dir: &Path, machine: &str, command: &str) -> String {
                         .and_then(|v| v.as_bool())
                         .unwrap_or(false);
                     let q = ours.median / s.median;
-                    if same {
+                    let paired = (phase == "warm")
+                        .then(|| paired_row(path, client))
+                        .flatten()
+                        .filter(|p| p.same_answer);
+                    if let (true, Some(p)) = (same, paired) {
                         verdicts.push(format!(
-                            "- {phase} {path}: ours ÷ {client} = **{q:.2}×** (same answer; target < 1×) {}",
+                            "- {phase} {path}: ours ÷ {client} = **{:.2}×** paired (95% CI {:.2}–{:.2}; \
+                             criterion medians {q:.2}×) (same answer; target < 1×) {}",
+                            p.median,
+                            p.ci95.0,
+                            p.ci95.1,
+                            yes(p.median < 1.0)
+                        ));
+                    } else if same {
+                        verdicts.push(format!(
+                            "- {phase} {path}: ours ÷ {client} = **{q:.2}×** (criterion medians; same answer; \
+                             target < 1×) {}",
                             yes(q < 1.0)
                         ));
                     } else {
@@ -298,6 +371,40 @@ pub fn render(dir: &Path, machine: &str, command: &str) -> String {
                     }
                 }
             }
+        }
+    }
+    if let Some(p) = &paired {
+        let _ = writeln!(
+            w,
+            "\n### Paired ratios (interleaved rounds)\n\n\
+             `bench-tool paired`: criterion measures one id after another, so a slow stretch of this shared machine \
+             that falls on one client and not the other moves their ratio (the same path has landed on both sides \
+             of a target from one run to the next). Here each of {} rounds runs every client {} times back to back, \
+             in an order that rotates from round to round, against the same in-process fake; each round gives one \
+             ratio (median of ours ÷ median of the reference, within the round). The table gives the median of \
+             those ratios, a distribution-free 95% confidence interval of it (binomial order statistics) and the \
+             quartiles. The targets above are judged on these.\n",
+            p.rounds, p.per_round
+        );
+        let _ = writeln!(
+            w,
+            "| path | ours ÷ | same answer | ratio (median) | 95% CI | quartiles | ours (median) | reference (median) |\n|---|---|---|---:|---:|---:|---:|---:|"
+        );
+        for r in &p.rows {
+            let _ = writeln!(
+                w,
+                "| {} | {} | {} | **{:.2}×** | {:.2}–{:.2} | {:.2}–{:.2} | {} | {} |",
+                r.path,
+                r.against,
+                if r.same_answer { "yes" } else { "**no**" },
+                r.median,
+                r.ci95.0,
+                r.ci95.1,
+                r.quartiles.0,
+                r.quartiles.1,
+                dur(r.median_ns.0),
+                dur(r.median_ns.1)
+            );
         }
     }
     let _ = writeln!(
@@ -538,13 +645,13 @@ pub fn render(dir: &Path, machine: &str, command: &str) -> String {
             }
             let _ = writeln!(
                 w,
-                "| path | ours | floor | oci-client | ours ÷ floor | ours ÷ oci-client |\n|---|---:|---:|---:|---:|---:|"
+                "| path | ours | floor | floor-reqwest | oci-client | ours ÷ floor | floor-reqwest ÷ floor | ours ÷ floor-reqwest | ours ÷ oci-client |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|"
             );
             let mut by: BTreeMap<(&str, &str), u64> = BTreeMap::new();
             for r in &cg.rows {
                 by.insert((r.path.as_str(), r.client.as_str()), r.per_discovery);
             }
-            for path in ["api", "api-token", "tag-schema", "cosign"] {
+            for path in ["api", "api-token", "tag-schema", "cosign", "paging"] {
                 let g = |c: &str| by.get(&(path, c)).copied();
                 let f = |x: Option<u64>| x.map_or("–".into(), group_digits);
                 let q = |a: Option<u64>, b: Option<u64>| match (a, b) {
@@ -553,16 +660,32 @@ pub fn render(dir: &Path, machine: &str, command: &str) -> String {
                 };
                 let _ = writeln!(
                     w,
-                    "| {path} | {} | {} | {} | {} | {} |",
+                    "| {path} | {} | {} | {} | {} | {} | {} | {} | {} |",
                     f(g("ours")),
                     f(g("floor")),
+                    f(g("floor-reqwest")),
                     f(g("oci-client")),
                     q(g("ours"), g("floor")),
+                    q(g("floor-reqwest"), g("floor")),
+                    q(g("ours"), g("floor-reqwest")),
                     q(g("ours"), g("oci-client"))
                 );
             }
             let n = cg.rows.first().map(|r| r.n).unwrap_or_default();
-            let _ = writeln!(w, "\n(N₁ = {}, N₂ = {}.)", n.0, n.1);
+            let np = cg
+                .rows
+                .iter()
+                .find(|r| r.path == "paging")
+                .map(|r| r.n)
+                .unwrap_or_default();
+            let _ = writeln!(
+                w,
+                "\n(N₁ = {}, N₂ = {}; paging N₁ = {}, N₂ = {}. **floor-reqwest** = the same requests through reqwest \
+                 configured as ours, parsing nothing: floor-reqwest ÷ floor is what the HTTP stack adds over bare hyper, \
+                 ours ÷ floor-reqwest what our own code adds. oci-client reads only the first of paging's ten pages, so \
+                 it has no paging row.)",
+                n.0, n.1, np.0, np.1
+            );
         }
         None => {
             let _ = writeln!(w, "Not measured (run `bench-tool callgrind`).");

@@ -2,9 +2,10 @@
 //!
 //! ```text
 //! bench-tool serve <fixture>                     serve a fixture; print one JSON line (url, digests, warm requests)
-//! bench-tool warm-loop <url> <repo> <digest> <ours|floor|oci-client> <n> [replay.json [token|open]]
+//! bench-tool warm-loop <url> <repo> <digest> <ours|floor|floor-reqwest|oci-client> <n> [replay.json [token|open]]
 //! bench-tool scale-mem                           peak memory of the 1,000-subject run (fake in a child process)
 //! bench-tool callgrind [n1 n2]                   instructions per warm discovery under valgrind
+//! bench-tool paired [rounds per-round]            interleaved ratios of ours to every reference (paired.json)
 //! bench-tool load <url> <replay.json> <conns> <requests>   closed-loop load: requests/s of the first request
 //! bench-tool machine                             describe this machine (machine.json)
 //! bench-tool report [out.md]                     write docs/benchmarks.md from the report dir
@@ -105,7 +106,7 @@ fn spawn_serve(kind: Kind) -> Result<ServeChild, String> {
 fn warm_loop(args: &[String]) -> Result<(), String> {
     let [url, repo, digest, client, n, rest @ ..] = args else {
         return Err(
-            "warm-loop <url> <repo> <digest> <ours|floor|oci-client> <n> [replay.json [token|open]]".into(),
+            "warm-loop <url> <repo> <digest> <ours|floor|floor-reqwest|oci-client> <n> [replay.json [token|open]]".into(),
         );
     };
     let n: u64 = n.parse().map_err(|_| "n is a number")?;
@@ -134,6 +135,20 @@ fn warm_loop(args: &[String]) -> Result<(), String> {
                 c.replay(&reqs).await.map_err(|e| e.to_string())?;
                 for _ in 0..n {
                     found += c.replay(&reqs).await.map_err(|e| e.to_string())?;
+                }
+                Ok::<(), String>(())
+            })?;
+        }
+        "floor-reqwest" => {
+            let path = rest.first().ok_or("floor-reqwest needs the replay file")?;
+            let reqs: Vec<ReplayRequest> =
+                serde_json::from_slice(&std::fs::read(path).map_err(|e| format!("{path}: {e}"))?)
+                    .map_err(|e| e.to_string())?;
+            let c = floor::ReqwestFloor::new(url);
+            rt.block_on(async {
+                c.replay(&reqs).await?;
+                for _ in 0..n {
+                    found += c.replay(&reqs).await?;
                 }
                 Ok::<(), String>(())
             })?;
@@ -262,7 +277,13 @@ fn callgrind(args: &[String]) -> Result<(), String> {
     let tmp = record::report_dir().join("callgrind");
     std::fs::create_dir_all(&tmp).map_err(|e| e.to_string())?;
     let mut rows = Vec::new();
-    for kind in Kind::PATHS {
+    for kind in Kind::PATHS.into_iter().chain([Kind::Paging]) {
+        // A paging discovery costs ~70 api discoveries: fewer of them give as many instructions to count.
+        let (n1, n2) = if kind == Kind::Paging {
+            ((n1 / 20).max(1), (n2 / 20).max(2))
+        } else {
+            (n1, n2)
+        };
         let child = spawn_serve(kind)?;
         let s = &child.served;
         let replay = tmp.join(format!("{}-replay.json", kind.name()));
@@ -271,7 +292,13 @@ fn callgrind(args: &[String]) -> Result<(), String> {
             serde_json::to_vec(&s.warm_requests).map_err(|e| e.to_string())?,
         )
         .map_err(|e| e.to_string())?;
-        for client in ["ours", "floor", "oci-client"] {
+        let clients: &[&str] = if kind == Kind::Paging {
+            // oci-client reads one page of ten: not the same work.
+            &["ours", "floor", "floor-reqwest"]
+        } else {
+            &["ours", "floor", "floor-reqwest", "oci-client"]
+        };
+        for &client in clients {
             let mut ir = [0u64; 2];
             for (i, n) in [n1, n2].into_iter().enumerate() {
                 let out = tmp.join(format!("{}-{client}-{n}.out", kind.name()));
@@ -318,6 +345,21 @@ fn callgrind(args: &[String]) -> Result<(), String> {
         },
     )?;
     println!("-> {}", p.display());
+    Ok(())
+}
+
+fn paired(args: &[String]) -> Result<(), String> {
+    let rounds: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(51);
+    let per_round: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(25);
+    let p = benches::paired::measure_all(rounds, per_round);
+    for r in &p.rows {
+        println!(
+            "paired {} ours ÷ {}: {:.3}× (95% CI {:.3}–{:.3})",
+            r.path, r.against, r.median, r.ci95.0, r.ci95.1
+        );
+    }
+    let path = write_json("paired.json", &p)?;
+    println!("-> {}", path.display());
     Ok(())
 }
 
@@ -396,10 +438,11 @@ fn main() -> ExitCode {
         Some("warm-loop") => warm_loop(&args[1..]),
         Some("scale-mem") => scale_mem(),
         Some("callgrind") => callgrind(&args[1..]),
+        Some("paired") => paired(&args[1..]),
         Some("machine") => machine(),
         Some("load") => load(&args[1..]),
         Some("report") => report(&args[1..]),
-        _ => Err("usage: bench-tool serve|warm-loop|scale-mem|callgrind|machine|report (see the source's docs)".into()),
+        _ => Err("usage: bench-tool serve|warm-loop|scale-mem|callgrind|paired|machine|report (see the source's docs)".into()),
     };
     match r {
         Ok(()) => ExitCode::SUCCESS,

@@ -5,8 +5,10 @@ use bytes::{Bytes, BytesMut};
 use reqwest::Method;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
 use std::collections::{BTreeSet, HashMap};
+use std::pin::Pin;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::task::Poll;
 use std::time::{Duration, Instant, SystemTime};
 use url::Url;
 
@@ -37,6 +39,12 @@ pub struct Op {
     started: Instant,
     deadline: Instant,
     requests: AtomicU32,
+    /// The budget's timer, armed by the first request that has to wait and kept for the operation's later requests:
+    /// one timer per operation instead of one per request. Arming and dropping a tokio timer costs several µs on
+    /// the benchmark machine, which made it the largest single cost our code adds to a warm request
+    /// (docs/benchmarks.md). A request that finds it in use by another request of the same operation arms its own.
+    timer: Mutex<Option<Pin<Box<tokio::time::Sleep>>>>,
+    timer_in_use: AtomicBool,
 }
 
 impl Op {
@@ -47,7 +55,39 @@ impl Op {
             started,
             deadline: deadline_after(budget),
             requests: AtomicU32::new(0),
+            timer: Mutex::new(None),
+            timer_in_use: AtomicBool::new(false),
         }
+    }
+
+    /// Run `fut` within the operation's budget: `None` when the deadline passes first. A hard bound whatever the
+    /// registry does (a trickling answer included).
+    pub(crate) async fn within<F: Future>(&self, fut: F) -> Option<F::Output> {
+        if self.timer_in_use.swap(true, Ordering::Acquire) {
+            // Another request of this operation is waiting on the shared timer (it holds one waker): own timer.
+            return tokio::time::timeout(self.remaining(), fut).await.ok();
+        }
+        struct Release<'a>(&'a AtomicBool);
+        impl Drop for Release<'_> {
+            fn drop(&mut self) {
+                self.0.store(false, Ordering::Release);
+            }
+        }
+        let _release = Release(&self.timer_in_use);
+        let mut fut = std::pin::pin!(fut);
+        std::future::poll_fn(|cx| {
+            if let Poll::Ready(v) = fut.as_mut().poll(cx) {
+                return Poll::Ready(Some(v));
+            }
+            let mut timer = self.timer.lock().unwrap_or_else(|p| p.into_inner());
+            let timer = timer.get_or_insert_with(|| {
+                Box::pin(tokio::time::sleep_until(tokio::time::Instant::from_std(
+                    self.deadline,
+                )))
+            });
+            timer.as_mut().poll(cx).map(|()| None)
+        })
+        .await
     }
     /// Time left.
     pub fn remaining(&self) -> Duration {
@@ -807,9 +847,9 @@ impl HttpClient {
             }
             Ok(first.unwrap_or_else(|| buf.freeze()))
         };
-        let result = match tokio::time::timeout(remaining, work).await {
-            Ok(r) => r,
-            Err(_) => Err(HttpError::BudgetExceeded { url: red.clone() }),
+        let result = match op.within(work).await {
+            Some(r) => r,
+            None => Err(HttpError::BudgetExceeded { url: red.clone() }),
         };
         let ex = Exchange {
             method: method.as_str().to_string(),
@@ -860,6 +900,38 @@ impl HttpClient {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn timer_addr(op: &Op) -> Option<usize> {
+        op.timer
+            .lock()
+            .unwrap()
+            .as_ref()
+            .map(|t| &**t as *const tokio::time::Sleep as usize)
+    }
+
+    #[tokio::test]
+    async fn the_budget_bounds_every_request_with_one_timer_per_operation() {
+        let op = Op::new(Duration::from_millis(150));
+        // Ready at once: no timer armed.
+        assert_eq!(op.within(async { 1 }).await, Some(1));
+        assert_eq!(timer_addr(&op), None);
+        // A request that waits arms the operation's timer; the next one reuses it.
+        let wait = || tokio::time::sleep(Duration::from_millis(5));
+        assert_eq!(op.within(wait()).await, Some(()));
+        let first = timer_addr(&op);
+        assert!(first.is_some());
+        assert_eq!(op.within(wait()).await, Some(()));
+        assert_eq!(timer_addr(&op), first);
+        // Two at once: the second arms its own timer; both are cut at the deadline.
+        let (a, b) = tokio::join!(
+            op.within(std::future::pending::<()>()),
+            op.within(std::future::pending::<()>())
+        );
+        assert_eq!((a, b), (None, None));
+        assert!(op.remaining().is_zero());
+        // After the deadline, a waiting request ends at once.
+        assert_eq!(op.within(std::future::pending::<()>()).await, None);
+    }
 
     fn exchange(i: usize, header: Option<&str>) -> Exchange {
         Exchange {
