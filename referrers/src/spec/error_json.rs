@@ -1,9 +1,9 @@
 //! The registry error body (distribution-spec `spec.md#error-codes`):
 //! `{"errors":[{"code","message","detail"}]}`. Bodies MAY be anything, so decoding is best effort.
 
-use super::json_read::{Key, Lite, Skip, SkipVisitor, other_visits, read_with};
+use super::json_read::{Key, Lite, Skip, SkipVisitor, other_visits, read_with, seed_by_any};
 use serde::Deserialize;
-use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{Deserializer, MapAccess, SeqAccess, Visitor};
 use std::fmt;
 
 /// At most this many entries are kept (the rest are checked and skipped).
@@ -31,12 +31,7 @@ pub fn decode_errors(body: &[u8]) -> Option<Vec<ErrorEntry>> {
 
 struct TopVisitor;
 
-impl<'de> DeserializeSeed<'de> for TopVisitor {
-    type Value = Option<Vec<ErrorEntry>>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
+seed_by_any!(TopVisitor);
 
 impl<'de> Visitor<'de> for TopVisitor {
     type Value = Option<Vec<ErrorEntry>>;

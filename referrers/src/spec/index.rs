@@ -224,11 +224,11 @@ fn check_fields(
 /// dropped without being kept.
 mod read {
     use super::*;
-    use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+    use serde::de::{Deserializer, MapAccess, SeqAccess, Visitor};
 
     const FILTERS_APPLIED: &str = "org.opencontainers.referrers.filtersApplied";
 
-    use crate::spec::json_read::{Key, Skip, SkipVisitor, other_visits};
+    use crate::spec::json_read::{Key, Skip, SkipVisitor, other_visits, seed_by_any};
 
     /// One entry of `manifests`: an object's descriptor fields, or not an object.
     enum Entry<'de> {
@@ -279,12 +279,7 @@ mod read {
         max_descriptors: usize,
     }
 
-    impl<'de> DeserializeSeed<'de> for ManifestsSeed {
-        type Value = Manifests;
-        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Manifests, D::Error> {
-            d.deserialize_any(self)
-        }
-    }
+    seed_by_any!(ManifestsSeed);
 
     impl<'de> Visitor<'de> for ManifestsSeed {
         type Value = Manifests;
@@ -382,12 +377,7 @@ mod read {
         pub max_descriptors: usize,
     }
 
-    impl<'de> DeserializeSeed<'de> for TopSeed {
-        type Value = Top;
-        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Top, D::Error> {
-            d.deserialize_any(self)
-        }
-    }
+    seed_by_any!(TopSeed);
 
     impl<'de> Visitor<'de> for TopSeed {
         type Value = Top;

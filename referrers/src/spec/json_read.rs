@@ -30,6 +30,22 @@ pub(crate) fn read_with<'de, S: DeserializeSeed<'de>>(
     Some(v)
 }
 
+/// `DeserializeSeed` for a visitor that reads any JSON value itself (`deserialize_any`, the path a `Value` takes).
+macro_rules! seed_by_any {
+    ($t:ty) => {
+        impl<'de> serde::de::DeserializeSeed<'de> for $t {
+            type Value = <$t as serde::de::Visitor<'de>>::Value;
+            fn deserialize<D: serde::de::Deserializer<'de>>(
+                self,
+                d: D,
+            ) -> Result<Self::Value, D::Error> {
+                d.deserialize_any(self)
+            }
+        }
+    };
+}
+pub(crate) use seed_by_any;
+
 /// A JSON value checked and thrown away.
 pub(crate) struct Skip;
 

@@ -3,10 +3,12 @@
 //! `manifest.md#guidelines-for-artifact-usage`, distribution-spec `spec.md#listing-referrers`), its string
 //! annotations and `subject.digest`.
 
-use super::json_read::{Annotations, Key, Lite, Skip, SkipVisitor, other_visits, read_with};
+use super::json_read::{
+    Annotations, Key, Lite, Skip, SkipVisitor, other_visits, read_with, seed_by_any,
+};
 use super::media;
 use serde::Deserialize;
-use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{Deserializer, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -74,12 +76,7 @@ struct Top<'de> {
 /// The top-level value: `Some` for an object, `None` for anything else.
 struct TopVisitor;
 
-impl<'de> DeserializeSeed<'de> for TopVisitor {
-    type Value = Option<Top<'de>>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
+seed_by_any!(TopVisitor);
 
 impl<'de> Visitor<'de> for TopVisitor {
     type Value = Option<Top<'de>>;

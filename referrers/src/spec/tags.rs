@@ -1,9 +1,9 @@
 //! The tags list body (distribution-spec `spec.md#listing-tags`): `{"name": "<name>", "tags": ["<tag>", ...]}`,
 //! read in one pass (see [`super::json_read`]), tags borrowed from the body where they have no escapes.
 
-use super::json_read::{Key, Skip, SkipVisitor, other_visits, read_with};
+use super::json_read::{Key, Skip, SkipVisitor, other_visits, read_with, seed_by_any};
 use serde::Deserialize;
-use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{Deserializer, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;
 use std::fmt;
 
@@ -22,12 +22,7 @@ enum Tags<'de> {
 
 struct TopVisitor;
 
-impl<'de> DeserializeSeed<'de> for TopVisitor {
-    type Value = Option<Vec<Cow<'de, str>>>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
+seed_by_any!(TopVisitor);
 
 impl<'de> Visitor<'de> for TopVisitor {
     type Value = Option<Vec<Cow<'de, str>>>;
