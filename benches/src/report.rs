@@ -210,17 +210,17 @@ pub fn render(dir: &Path, machine: &str, command: &str) -> String {
          copy of the digest or re-hashing when it grows; a referrer's source is a static label; hex is checked \
          by table — paging 12.2 M → 8.7 M per 1,000-referrer discovery, api → ≈120 k, tag-schema 277 k → ≈265 k.\n\
          - **Against oci-client on api and tag-schema** (a few percent behind): ours executes fewer instructions \
-         (table at the end) yet takes slightly longer. Two causes found. (1) The budget timer: every request of \
-         ours runs under a hard deadline (a registry that trickles its answer must not hold a discovery past its \
-         budget); oci-client sets none. Arming and dropping a tokio timer costs several µs here: a paired A/B with \
-         the timer removed moved api from 1.08× to 1.02× of oci-client and tag-schema from 1.03× to 1.01×. The \
-         bound stays, but is now one timer per operation, armed by the first request that has to wait and reused \
-         by the next ones (`Op::within`), not one per request: cosign (five requests) went from 1.20× to 1.17× of \
-         floor-reqwest; api (one request per discovery) and tag-schema did not measurably change. (2) Memory traffic: cachegrind finds ≈1.6 k \
-         L1-data misses per api discovery for ours against ≈1.15 k for oci-client, ≈120 of the extra in `memcpy` \
-         of our async state (a discovery's future is ≈5 KB and is copied as each level is built). Tried and not \
-         kept, because neither changed the misses or the paired ratio: boxing the request chain (the discovery \
-         future 5.1 KB → 2.5 KB) and a 16-entry exchange log. Not solved.\n\
+         (table at the end) yet takes slightly longer. What was found: (1) every request of ours runs under a \
+         hard deadline (a registry that trickles its answer must not hold a discovery past its budget); oci-client \
+         sets none. A paired A/B with that per-request timeout removed moved api from 1.08× to 1.02× of oci-client \
+         and tag-schema from 1.03× to 1.01×, yet a micro-benchmark puts arming and dropping a tokio timer at \
+         ≈150 ns here, so the difference is less the timer than how the request future compiles around it. The \
+         bound stays; it is now one timer per operation, armed by the first request that has to wait and reused \
+         by the next ones (`Op::within`). (2) Memory traffic: cachegrind finds ≈1.6 k L1-data misses per api \
+         discovery for ours against ≈1.15 k for oci-client, ≈120 of the extra in `memcpy` of our async state (a \
+         discovery's future is ≈5 KB and is copied as each level is built). Tried and not kept, because neither \
+         changed the misses or the paired ratio: boxing the request chain (the discovery future 5.1 KB → 2.5 KB) \
+         and a 16-entry exchange log. Not solved.\n\
          - **Paging.** The floor parses nothing; ours reads, checks and keeps every descriptor: ≈8.7 k \
          instructions each (serde's string scanning, about six allocations for the owned strings and the \
          annotation map, the digest check, SipHash of the digest), so the paging ratio is mostly that work.\n\
