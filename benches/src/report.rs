@@ -212,11 +212,12 @@ pub fn render(dir: &Path, machine: &str, command: &str) -> String {
          - **Against oci-client on api and tag-schema** (a few percent behind): ours executes fewer instructions \
          (table at the end) yet takes slightly longer. What was found: (1) every request of ours runs under a \
          hard deadline (a registry that trickles its answer must not hold a discovery past its budget); oci-client \
-         sets none. A paired A/B with that per-request timeout removed moved api from 1.08× to 1.02× of oci-client \
-         and tag-schema from 1.03× to 1.01×, yet a micro-benchmark puts arming and dropping a tokio timer at \
-         ≈150 ns here, so the difference is less the timer than how the request future compiles around it. The \
-         bound stays; it is now one timer per operation, armed by the first request that has to wait and reused \
-         by the next ones (`Op::within`). (2) Memory traffic: cachegrind finds ≈1.6 k L1-data misses per api \
+         sets none. One paired run with that per-request timeout removed gave 1.02× for api and 1.01× for \
+         tag-schema against oci-client (other runs: 1.05–1.08× and 1.02–1.04×), yet a micro-benchmark puts \
+         arming and dropping a tokio timer at ≈150 ns here, so if the effect is real it is less the timer than \
+         how the request future compiles around it; awaiting the request in place with each wait bounded \
+         separately did not reproduce it. The bound stays; it is now one timer per operation, armed by the first \
+         request that has to wait and reused by the next ones (`Op::within`). (2) Memory traffic: cachegrind finds ≈1.6 k L1-data misses per api \
          discovery for ours against ≈1.15 k for oci-client, ≈120 of the extra in `memcpy` of our async state (a \
          discovery's future is ≈5 KB and is copied as each level is built). Tried and not kept, because neither \
          changed the misses or the paired ratio: boxing the request chain (the discovery future 5.1 KB → 2.5 KB) \
@@ -386,7 +387,10 @@ pub fn render(dir: &Path, machine: &str, command: &str) -> String {
              in an order that rotates from round to round, against the same in-process fake; each round gives one \
              ratio (median of ours ÷ median of the reference, within the round). The table gives the median of \
              those ratios, a distribution-free 95% confidence interval of it (binomial order statistics) and the \
-             quartiles. The targets above are judged on these.\n",
+             quartiles. The targets above are judged on these. The interval describes one run, not the spread between \
+             runs: across nine paired runs on 2026-11-24 (this code and the variants tried below) the api ratio to \
+             oci-client ranged from 1.05× to 1.08×, so a difference of a few percent between two runs is not \
+             evidence by itself.\n",
             p.rounds, p.per_round
         );
         let _ = writeln!(
