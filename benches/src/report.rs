@@ -217,11 +217,15 @@ pub fn render(dir: &Path, machine: &str, command: &str) -> String {
          arming and dropping a tokio timer at ≈150 ns here, so if the effect is real it is less the timer than \
          how the request future compiles around it; awaiting the request in place with each wait bounded \
          separately did not reproduce it. The bound stays; it is now one timer per operation, armed by the first \
-         request that has to wait and reused by the next ones (`Op::within`). (2) Memory traffic: cachegrind finds ≈1.6 k L1-data misses per api \
-         discovery for ours against ≈1.15 k for oci-client, ≈120 of the extra in `memcpy` of our async state (a \
-         discovery's future is ≈5 KB and is copied as each level is built). Tried and not kept, because neither \
-         changed the misses or the paired ratio: boxing the request chain (the discovery future 5.1 KB → 2.5 KB) \
-         and a 16-entry exchange log. Not solved.\n\
+         request that has to wait and reused by the next ones (`Op::within`). (2) Memory traffic: cachegrind found ≈1.65 k L1-data \
+         misses per api discovery for ours against ≈1.15 k for oci-client and ≈0.8 k for floor-reqwest, the \
+         largest share in `memcpy` of our async state (a discovery's future was ≈5 KB and is copied as each level \
+         is built). Kept: the request future made smaller without boxing the common path (the request builder \
+         consumed before the async block that awaits it, `Op::within` borrowing the pinned request instead of \
+         holding a second copy, the rare credential and token paths boxed): a request's future 2.6 KB → 1.5 KB, \
+         a discovery's 5.1 KB → 4.0 KB, misses 1.65 k → 1.53 k; the paired ratios did not move beyond the spread \
+         between runs. Tried and not kept, because neither changed the misses or the ratio: boxing the whole \
+         request chain and a 16-entry exchange log. Not solved.\n\
          - **Paging.** The floor parses nothing; ours reads, checks and keeps every descriptor: ≈8.7 k \
          instructions each (serde's string scanning, about six allocations for the owned strings and the \
          annotation map, the digest check, SipHash of the digest), so the paging ratio is mostly that work.\n\

@@ -62,7 +62,9 @@ impl Op {
 
     /// Run `fut` within the operation's budget: `None` when the deadline passes first. A hard bound whatever the
     /// registry does (a trickling answer included).
-    pub(crate) async fn within<F: Future>(&self, fut: F) -> Option<F::Output> {
+    ///
+    /// `fut` is pinned by the caller, so this future holds a reference to it rather than a second copy of it.
+    pub(crate) async fn within<F: Future>(&self, mut fut: Pin<&mut F>) -> Option<F::Output> {
         if self.timer_in_use.swap(true, Ordering::Acquire) {
             // Another request of this operation is waiting on the shared timer (it holds one waker): own timer.
             return tokio::time::timeout(self.remaining(), fut).await.ok();
@@ -74,7 +76,6 @@ impl Op {
             }
         }
         let _release = Release(&self.timer_in_use);
-        let mut fut = std::pin::pin!(fut);
         std::future::poll_fn(|cx| {
             if let Poll::Ready(v) = fut.as_mut().poll(cx) {
                 return Poll::Ready(Some(v));
@@ -503,7 +504,9 @@ impl HttpClient {
     async fn cached_auth(&self, op: &Op, scope_key: &str) -> Option<HeaderValue> {
         if self.basic_accepted.load(Ordering::Relaxed)
             && let Ok(Some(ResolvedCredentials::Basic { username, password })) =
-                self.credentials(op).await
+                // Boxed: resolving credentials (a Docker config, a helper) is a future of about 1 kB that most
+                // requests never run; inline, every request future above this one would carry and copy it.
+                Box::pin(self.credentials(op)).await
         {
             return Some(basic_header(&username, &password));
         }
@@ -524,7 +527,8 @@ impl HttpClient {
                 return Ok(resp);
             }
             challenged = true;
-            match self.answer_challenge(op, &resp, req).await? {
+            // Boxed for the same reason: the token dance is a large future that most requests never run.
+            match Box::pin(self.answer_challenge(op, &resp, req)).await? {
                 AuthOutcome::Header(h) => auth = Some(h),
                 AuthOutcome::GiveUp(note) => {
                     return Ok(Resp {
@@ -652,15 +656,15 @@ impl HttpClient {
         ))
     }
 
-    async fn follow(
-        &self,
-        op: &Op,
-        req: &Req,
-        auth: Option<&HeaderValue>,
-        auth_origin: Option<&Url>,
-    ) -> Result<Resp, HttpError> {
+    /// [`Self::follow_with_body`] without a body: its future itself, not one more future around it.
+    fn follow<'a>(
+        &'a self,
+        op: &'a Op,
+        req: &'a Req,
+        auth: Option<&'a HeaderValue>,
+        auth_origin: Option<&'a Url>,
+    ) -> impl Future<Output = Result<Resp, HttpError>> + 'a {
         self.follow_with_body(op, req, auth, auth_origin, None)
-            .await
     }
 
     /// Follow redirects by hand; `Authorization` only while the URL has the credential origin (`auth_origin`,
@@ -812,8 +816,11 @@ impl HttpClient {
                 }
             }
         };
+        // The request future (reqwest boxes it) is made here, so the block below holds it rather than the builder
+        // (~300 bytes that every future above this one would otherwise carry and copy).
+        let sending = rb.send();
         let work = async {
-            let mut resp = rb.send().await.map_err(classify)?;
+            let mut resp = sending.await.map_err(classify)?;
             status = Some(resp.status().as_u16());
             // Taken, not cloned: reading the body needs only the body (content_length is the body's size hint).
             headers = std::mem::take(resp.headers_mut());
@@ -847,7 +854,7 @@ impl HttpClient {
             }
             Ok(first.unwrap_or_else(|| buf.freeze()))
         };
-        let result = match op.within(work).await {
+        let result = match op.within(std::pin::pin!(work)).await {
             Some(r) => r,
             None => Err(HttpError::BudgetExceeded { url: red.clone() }),
         };
@@ -913,24 +920,29 @@ mod tests {
     async fn the_budget_bounds_every_request_with_one_timer_per_operation() {
         let op = Op::new(Duration::from_millis(150));
         // Ready at once: no timer armed.
-        assert_eq!(op.within(async { 1 }).await, Some(1));
+        assert_eq!(op.within(std::pin::pin!(async { 1 })).await, Some(1));
         assert_eq!(timer_addr(&op), None);
         // A request that waits arms the operation's timer; the next one reuses it.
         let wait = || tokio::time::sleep(Duration::from_millis(5));
-        assert_eq!(op.within(wait()).await, Some(()));
+        assert_eq!(op.within(std::pin::pin!(wait())).await, Some(()));
         let first = timer_addr(&op);
         assert!(first.is_some());
-        assert_eq!(op.within(wait()).await, Some(()));
+        assert_eq!(op.within(std::pin::pin!(wait())).await, Some(()));
         assert_eq!(timer_addr(&op), first);
         // Two at once: the second arms its own timer; both are cut at the deadline.
-        let (a, b) = tokio::join!(
-            op.within(std::future::pending::<()>()),
-            op.within(std::future::pending::<()>())
+        let (p1, p2) = (
+            std::pin::pin!(std::future::pending::<()>()),
+            std::pin::pin!(std::future::pending::<()>()),
         );
+        let (a, b) = tokio::join!(op.within(p1), op.within(p2));
         assert_eq!((a, b), (None, None));
         assert!(op.remaining().is_zero());
         // After the deadline, a waiting request ends at once.
-        assert_eq!(op.within(std::future::pending::<()>()).await, None);
+        assert_eq!(
+            op.within(std::pin::pin!(std::future::pending::<()>()))
+                .await,
+            None
+        );
     }
 
     fn exchange(i: usize, header: Option<&str>) -> Exchange {
