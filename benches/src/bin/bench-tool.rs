@@ -103,6 +103,12 @@ fn spawn_serve(kind: Kind) -> Result<ServeChild, String> {
     Ok(ServeChild { child, served })
 }
 
+/// The requests of a replay file (`serve`'s `warm_requests`, as written by `callgrind`).
+fn read_replay(path: &str) -> Result<Vec<ReplayRequest>, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
+    serde_json::from_slice(&bytes).map_err(|e| format!("{path}: {e}"))
+}
+
 fn warm_loop(args: &[String]) -> Result<(), String> {
     let [url, repo, digest, client, n, rest @ ..] = args else {
         return Err(
@@ -124,10 +130,7 @@ fn warm_loop(args: &[String]) -> Result<(), String> {
             });
         }
         "floor" => {
-            let path = rest.first().ok_or("floor needs the replay file")?;
-            let reqs: Vec<ReplayRequest> =
-                serde_json::from_slice(&std::fs::read(path).map_err(|e| format!("{path}: {e}"))?)
-                    .map_err(|e| e.to_string())?;
+            let reqs = read_replay(rest.first().ok_or("floor needs the replay file")?)?;
             rt.block_on(async {
                 let mut c = FloorConn::connect(floor::addr_of(url))
                     .await
@@ -140,10 +143,7 @@ fn warm_loop(args: &[String]) -> Result<(), String> {
             })?;
         }
         "floor-reqwest" => {
-            let path = rest.first().ok_or("floor-reqwest needs the replay file")?;
-            let reqs: Vec<ReplayRequest> =
-                serde_json::from_slice(&std::fs::read(path).map_err(|e| format!("{path}: {e}"))?)
-                    .map_err(|e| e.to_string())?;
+            let reqs = read_replay(rest.first().ok_or("floor-reqwest needs the replay file")?)?;
             let c = floor::ReqwestFloor::new(url);
             rt.block_on(async {
                 c.replay(&reqs).await?;
@@ -177,9 +177,7 @@ fn load(args: &[String]) -> Result<(), String> {
     let [url, replay, conns, total, ..] = args else {
         return Err("load <url> <replay.json> <conns> <requests>".into());
     };
-    let reqs: Vec<ReplayRequest> =
-        serde_json::from_slice(&std::fs::read(replay).map_err(|e| format!("{replay}: {e}"))?)
-            .map_err(|e| e.to_string())?;
+    let reqs = read_replay(replay)?;
     let req = reqs.into_iter().next().ok_or("empty replay file")?;
     let conns: usize = conns.parse().map_err(|_| "conns is a number")?;
     let total: u64 = total.parse().map_err(|_| "requests is a number")?;

@@ -548,11 +548,10 @@ mod tests {
         }
     }
 
-    use super::super::json_gen::{KEYS, Node, RAWS, STRINGS, node};
+    use super::super::json_gen::{KEYS, Node, RAWS, node, string, text};
 
     /// Mostly index-shaped: `schemaVersion` 2 and a `manifests` array of descriptor-like objects, plus noise.
     fn index_text() -> impl Strategy<Value = String> {
-        let string = || proptest::sample::select(STRINGS).prop_map(Node::Str);
         let raw = || proptest::sample::select(RAWS).prop_map(Node::Raw);
         let annotations = proptest::collection::vec(
             (
@@ -616,11 +615,7 @@ mod tests {
                 fields.append(&mut extra);
                 Node::Obj(fields)
             });
-        prop_oneof![8 => top, 1 => node()].prop_map(|n| {
-            let mut s = String::new();
-            n.render(&mut s);
-            s
-        })
+        prop_oneof![8 => top, 1 => node()].prop_map(|n| text(&n))
     }
 
     #[test]
