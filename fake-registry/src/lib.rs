@@ -61,6 +61,7 @@ pub mod fault;
 mod layer;
 pub(crate) mod message;
 pub mod profile;
+pub mod request_log;
 pub mod seed;
 pub mod server;
 mod state;
@@ -70,7 +71,8 @@ pub mod tls;
 pub use fault::{FaultAction, FaultFile, FaultMatch, FaultRule};
 pub use layer::LOGIN_PAGE;
 pub use profile::{Confidence, Declared, Fact, Profile};
+pub use request_log::{Listener, LoggedRequest};
 pub use seed::{
     ReferrerSpec, SeedError, SeedSpec, Seeded, SeededReferrer, SeededSubject, Storage, SubjectSpec,
 };
-pub use server::{Builder, FakeRegistry, LoggedRequest, StartError};
+pub use server::{Builder, FakeRegistry, StartError};

@@ -19,7 +19,7 @@ use hyper::body::{Body, Frame, Incoming, SizeHint};
 use hyper::service::service_fn;
 use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
-use serde::{Deserialize, Serialize};
+
 use tokio::sync::watch;
 
 use crate::api::{self, MAX_BLOB_BYTES, MAX_MANIFEST_BYTES};
@@ -27,6 +27,7 @@ use crate::fault::{ArmedFault, FaultRule};
 use crate::layer::{self, Outcome};
 use crate::message::{Req, Resp, parse_query};
 use crate::profile::Profile;
+use crate::request_log::{Listener, LoggedRequest};
 use crate::seed::{self, SeedError, SeedSpec, Seeded};
 use crate::state::State;
 use crate::tls::{self, TlsError};
@@ -36,48 +37,6 @@ const DRAIN_CAP: u64 = 256 * 1024 * 1024;
 
 /// Default referrers page size (profiles that page: `oci-1.1`).
 pub const DEFAULT_PAGE_SIZE: usize = 50;
-
-/// One request as the fake saw it (both listeners, in arrival order).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LoggedRequest {
-    /// `127.0.0.1:PORT` or `127.0.0.2:PORT`: which listener got it.
-    pub host: String,
-    /// HTTP method.
-    pub method: String,
-    /// Path and query as received.
-    pub path: String,
-    /// Status sent; 0 when the connection was reset without an answer.
-    pub status: u16,
-    /// The raw `Authorization` header received.
-    pub authorization: Option<String>,
-    /// All request headers (lower-case names; `Authorization` included raw).
-    pub request_headers: Vec<(String, String)>,
-    /// All response headers (lower-case names).
-    pub response_headers: Vec<(String, String)>,
-    /// First 256 bytes of the response body, lossy UTF-8.
-    pub response_body_prefix: String,
-    /// Milliseconds since the server started, at arrival.
-    pub elapsed_ms: u64,
-    /// Names of the faults applied, joined with `,`; `None` when none.
-    pub fault: Option<String>,
-}
-
-impl LoggedRequest {
-    /// First value of a response header.
-    pub fn response_header(&self, name: &str) -> Option<&str> {
-        self.response_headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-    /// First value of a request header.
-    pub fn request_header(&self, name: &str) -> Option<&str> {
-        self.request_headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
 
 /// Why [`Builder::start`] failed.
 #[derive(Debug, thiserror::Error)]
@@ -570,6 +529,11 @@ async fn serve(
                     body: &[u8],
                     fault: Option<String>| LoggedRequest {
         host: listener_host.clone(),
+        listener: if other_host {
+            Listener::OtherHost
+        } else {
+            Listener::Registry
+        },
         method: parts.method.to_string(),
         path: match &raw_query {
             Some(q) => format!("{path}?{q}"),

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use crate::fault::ArmedFault;
 use crate::profile::Profile;
-use crate::server::LoggedRequest;
+use crate::request_log::LoggedRequest;
 use crate::store::Store;
 
 /// Most request-log entries kept (oldest dropped first), so a long-running binary does not grow without bound.

@@ -397,7 +397,7 @@ async fn execute(
             let mut kinds = BTreeSet::new();
             for d in &run.discovered {
                 for e in &d.errors {
-                    kinds.insert(e.kind.clone());
+                    kinds.insert(e.kind.as_str().to_string());
                 }
             }
             run.observed.error_kinds = kinds.into_iter().collect();

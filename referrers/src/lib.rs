@@ -7,6 +7,7 @@
 pub mod check;
 pub mod config;
 pub mod discovery;
+mod error_kind;
 pub mod http;
 pub mod probe;
 mod resolve;
@@ -14,5 +15,6 @@ pub mod spec;
 pub mod telemetry;
 
 pub use config::{Credentials, RegistryConfig, RetryPolicy};
+pub use error_kind::{ErrorKind, UnknownErrorKind};
 pub use http::{ClientBuildError, Exchange, HttpError};
 pub use telemetry::Metrics;

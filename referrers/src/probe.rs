@@ -1,6 +1,7 @@
 //! What an answer of `GET /v2/<name>/referrers/<digest>` means, read the same way by the check and by discovery
 //! (check-verdicts.md, step 2 and "Discovery").
 
+use crate::error_kind::ErrorKind;
 use crate::http::Resp;
 use crate::spec::error_json::has_error_code;
 use crate::spec::media;
@@ -63,19 +64,32 @@ pub enum ReferrersAnswer {
 }
 
 impl ReferrersAnswer {
-    /// Stable kebab-case kind, used as the discovery error kind for the error answers.
-    pub fn kind(&self) -> &'static str {
+    /// A short kebab-case label of the answer's class (for notes and evidence).
+    pub fn label(&self) -> &'static str {
         match self {
             ReferrersAnswer::Index { .. } => "index",
             ReferrersAnswer::NotAnIndex { .. } => "not-an-index",
             ReferrersAnswer::Unsupported { .. } => "unsupported",
-            ReferrersAnswer::NameUnknown => "repository-not-found",
-            ReferrersAnswer::BadRequest => "bad-request",
-            ReferrersAnswer::Unauthorized { .. } => "unauthorized",
-            ReferrersAnswer::RateLimited { .. } => "rate-limited",
-            ReferrersAnswer::RequestTimeout => "timeout",
-            ReferrersAnswer::ServerError { .. } => "server-error",
-            ReferrersAnswer::Unexpected { .. } => "unexpected-status",
+            other => other
+                .error_kind()
+                .map_or("unexpected-status", ErrorKind::as_str),
+        }
+    }
+
+    /// The discovery error kind of an error answer; `None` for the answers that are not errors (an index, a
+    /// non-index 200, an unsupported API: discovery falls back on those).
+    pub fn error_kind(&self) -> Option<ErrorKind> {
+        match self {
+            ReferrersAnswer::Index { .. }
+            | ReferrersAnswer::NotAnIndex { .. }
+            | ReferrersAnswer::Unsupported { .. } => None,
+            ReferrersAnswer::NameUnknown => Some(ErrorKind::RepositoryNotFound),
+            ReferrersAnswer::BadRequest => Some(ErrorKind::BadRequest),
+            ReferrersAnswer::Unauthorized { .. } => Some(ErrorKind::Unauthorized),
+            ReferrersAnswer::RateLimited { .. } => Some(ErrorKind::RateLimited),
+            ReferrersAnswer::RequestTimeout => Some(ErrorKind::Timeout),
+            ReferrersAnswer::ServerError { .. } => Some(ErrorKind::ServerError),
+            ReferrersAnswer::Unexpected { .. } => Some(ErrorKind::UnexpectedStatus),
         }
     }
 }

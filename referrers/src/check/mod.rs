@@ -11,7 +11,7 @@ pub use referrers::referrers_check;
 use crate::config::RegistryConfig;
 use crate::http::{Exchange, HttpClient};
 use crate::telemetry::Metrics;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 /// Check ids.
@@ -29,7 +29,7 @@ pub const DEFAULT_REPOSITORY: &str = "library/alpine";
 pub const DEFAULT_TAG: &str = "latest";
 
 /// A check's verdict.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// Works.
@@ -43,6 +43,9 @@ pub enum Status {
 }
 
 impl Status {
+    /// Every verdict, in the order of the enum.
+    pub const ALL: &'static [Status] = &[Status::Pass, Status::Warn, Status::Info, Status::Fail];
+
     /// `pass`, `warn`, `info`, `fail`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -51,6 +54,25 @@ impl Status {
             Status::Info => "info",
             Status::Fail => "fail",
         }
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Status {
+    type Err = String;
+
+    /// Parses `pass`, `warn`, `info` or `fail`; the error lists them.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Status::ALL
+            .iter()
+            .copied()
+            .find(|v| v.as_str() == s)
+            .ok_or_else(|| format!("unknown verdict {s:?}; expected one of pass, warn, info, fail"))
     }
 }
 

@@ -493,7 +493,7 @@ pub async fn capabilities_check(cfg: &CheckConfig, _metrics: &Metrics) -> CheckR
                         other => {
                             notes.push(format!(
                                 "referrers probe answered {} (HTTP {})",
-                                other.kind(),
+                                other.label(),
                                 resp.status
                             ));
                             msg = "capabilities partly unknown: the referrers probe could not be judged".into();

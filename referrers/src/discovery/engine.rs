@@ -9,6 +9,7 @@ use super::{
     Capability, Discoverer, DiscoveryError, DiscoveryResult, Method, Referrer, Subject, SubjectRef,
     join_source,
 };
+use crate::error_kind::ErrorKind;
 use crate::http::{HttpError, Op, Req, Resp, redact_url};
 use crate::probe::{ReferrersAnswer, classify_referrers_answer, standard_index_content_type};
 use crate::resolve::{Resolved, resolve};
@@ -34,18 +35,18 @@ pub(super) struct Acc {
 }
 
 impl Acc {
-    pub fn err(&mut self, kind: &str, message: String) {
+    pub fn err(&mut self, kind: ErrorKind, message: String) {
         self.incomplete = true;
         self.errors.push(DiscoveryError {
-            kind: kind.into(),
+            kind,
             message,
             digest: None,
         });
     }
-    pub fn err_digest(&mut self, kind: &str, message: String, digest: &str) {
+    pub fn err_digest(&mut self, kind: ErrorKind, message: String, digest: &str) {
         self.incomplete = true;
         self.errors.push(DiscoveryError {
-            kind: kind.into(),
+            kind,
             message,
             digest: Some(digest.into()),
         });
@@ -98,15 +99,15 @@ impl Acc {
 }
 
 /// Error kind for a non-success answer of any registry endpoint.
-pub(super) fn status_kind(resp: &Resp) -> &'static str {
+pub(super) fn status_kind(resp: &Resp) -> ErrorKind {
     match resp.status {
-        _ if resp.is_rate_limited() => "rate-limited",
-        401 | 403 => "unauthorized",
-        408 => "timeout",
-        400 => "bad-request",
-        404 if has_error_code(&resp.body, "NAME_UNKNOWN") => "repository-not-found",
-        500..=599 => "server-error",
-        _ => "unexpected-status",
+        _ if resp.is_rate_limited() => ErrorKind::RateLimited,
+        401 | 403 => ErrorKind::Unauthorized,
+        408 => ErrorKind::Timeout,
+        400 => ErrorKind::BadRequest,
+        404 if has_error_code(&resp.body, "NAME_UNKNOWN") => ErrorKind::RepositoryNotFound,
+        500..=599 => ErrorKind::ServerError,
+        _ => ErrorKind::UnexpectedStatus,
     }
 }
 
@@ -176,7 +177,7 @@ async fn resolve_subject(
     acc: &mut Acc,
 ) -> Option<(Digest, SubjectState)> {
     if let Err(e) = validate(subject) {
-        acc.err("invalid-subject", e);
+        acc.err(ErrorKind::InvalidSubject, e);
         return None;
     }
     let repo = &subject.repository;
@@ -194,7 +195,7 @@ async fn resolve_subject(
             }
             Ok(Resolved::Answer(resp)) => {
                 let kind = match status_kind(&resp) {
-                    "unexpected-status" if resp.status == 404 => "subject-not-found",
+                    ErrorKind::UnexpectedStatus if resp.status == 404 => ErrorKind::SubjectNotFound,
                     k => k,
                 };
                 acc.err(kind, format!("resolving {repo}:{t}: {}", describe(&resp)));
@@ -202,7 +203,7 @@ async fn resolve_subject(
             }
             Ok(Resolved::Mismatch { expected, actual }) => {
                 acc.err(
-                    "invalid-subject",
+                    ErrorKind::InvalidSubject,
                     format!("{repo}:{t}: expected {expected}, bytes hash to {actual}"),
                 );
                 None
@@ -403,8 +404,8 @@ async fn collect_api(
                 x.position, x.reason
             );
             match &x.digest {
-                Some(dg) => acc.err_digest("invalid-descriptor", msg, dg),
-                None => acc.err("invalid-descriptor", msg),
+                Some(dg) => acc.err_digest(ErrorKind::InvalidDescriptor, msg, dg),
+                None => acc.err(ErrorKind::InvalidDescriptor, msg),
             }
         }
         acc.reserve(index.descriptors.len());
@@ -412,7 +413,7 @@ async fn collect_api(
             total += 1;
             if total > opts.max_descriptors {
                 acc.err(
-                    "descriptor-cap",
+                    ErrorKind::DescriptorCap,
                     format!(
                         "more than {} descriptors; listing cut",
                         opts.max_descriptors
@@ -426,7 +427,7 @@ async fn collect_api(
         }
         if index.over_cap > 0 {
             acc.err(
-                "descriptor-cap",
+                ErrorKind::DescriptorCap,
                 format!(
                     "page {pages}: {} descriptors beyond the cap not read",
                     index.over_cap
@@ -439,7 +440,7 @@ async fn collect_api(
         };
         if next.origin() != client.base().origin() {
             acc.err(
-                "off-origin-link",
+                ErrorKind::OffOriginLink,
                 format!(
                     "page {pages}: Link to another origin not followed: {}",
                     redact_url(&next)
@@ -452,14 +453,14 @@ async fn collect_api(
         }
         if !seen.insert(next.clone()) {
             acc.err(
-                "link-loop",
+                ErrorKind::LinkLoop,
                 format!("page {pages}: Link repeats {}", redact_url(&next)),
             );
             return;
         }
         if pages >= opts.max_pages {
             acc.err(
-                "page-cap",
+                ErrorKind::PageCap,
                 format!("more than {} pages; listing cut", opts.max_pages),
             );
             return;
@@ -482,16 +483,13 @@ async fn collect_api(
             }
             ReferrersAnswer::NotAnIndex { reason, .. } => {
                 acc.err(
-                    "invalid-index",
+                    ErrorKind::InvalidIndex,
                     format!("page {pages} of the referrers listing: {reason}"),
                 );
                 return;
             }
             other => {
-                let kind = match other {
-                    ReferrersAnswer::Unsupported { .. } => "unexpected-status",
-                    ref o => o.kind(),
-                };
+                let kind = other.error_kind().unwrap_or(ErrorKind::UnexpectedStatus);
                 acc.err(
                     kind,
                     format!("page {pages} of the referrers listing: {}", describe(&r)),
@@ -507,7 +505,7 @@ pub(super) fn not_started(d: &Discoverer, subject: &Subject) -> DiscoveryResult 
     let op = Op::new(std::time::Duration::ZERO);
     let mut acc = Acc::default();
     acc.err(
-        "timeout",
+        ErrorKind::Timeout,
         "the batch time budget ran out before this subject started".into(),
     );
     finish(d, &op, subject, String::new(), Method::None, acc)
@@ -599,7 +597,7 @@ pub(super) async fn discover(
             }
             ReferrersAnswer::NameUnknown => {
                 acc.err(
-                    "repository-not-found",
+                    ErrorKind::RepositoryNotFound,
                     format!("repository {repo} not found (404 NAME_UNKNOWN)"),
                 );
                 Method::None
@@ -613,7 +611,7 @@ pub(super) async fn discover(
                     Method::ReferrersApi
                 } else {
                     acc.err(
-                        "bad-request",
+                        ErrorKind::BadRequest,
                         format!(
                             "referrers endpoint rejected the request: {}",
                             describe(&resp)
@@ -624,7 +622,7 @@ pub(super) async fn discover(
             }
             other => {
                 acc.err(
-                    other.kind(),
+                    other.error_kind().unwrap_or(ErrorKind::UnexpectedStatus),
                     format!("listing referrers: {}", describe(&resp)),
                 );
                 Method::None
@@ -642,7 +640,7 @@ pub(super) async fn probe(d: &Discoverer, subject: &Subject) -> Result<Capabilit
     let mut acc = Acc::default();
     let first_error = |acc: Acc| {
         acc.errors.into_iter().next().unwrap_or(DiscoveryError {
-            kind: "unexpected-status".into(),
+            kind: ErrorKind::UnexpectedStatus,
             message: "capability could not be learned from this subject".into(),
             digest: None,
         })
@@ -677,12 +675,7 @@ pub(super) async fn probe(d: &Discoverer, subject: &Subject) -> Result<Capabilit
     match fp {
         Err(e) => acc.http(&e, "probing the referrers API"),
         Ok((resp, a)) => acc.err(
-            match a {
-                ReferrersAnswer::NotAnIndex { .. } | ReferrersAnswer::Unsupported { .. } => {
-                    "subject-not-found"
-                }
-                ref o => o.kind(),
-            },
+            a.error_kind().unwrap_or(ErrorKind::SubjectNotFound),
             format!("probing the referrers API: {}", describe(&resp)),
         ),
     }

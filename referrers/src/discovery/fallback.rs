@@ -6,6 +6,7 @@ use std::collections::HashSet;
 
 use super::engine::{Acc, describe, status_kind, wanted};
 use super::{Discoverer, Method};
+use crate::error_kind::ErrorKind;
 use crate::http::{Op, Req, redact_url};
 use crate::spec::media::{MANIFEST_ACCEPT, essence};
 use crate::spec::{
@@ -52,7 +53,7 @@ async fn tag_schema(d: &Discoverer, op: &Op, repo: &str, subject: &Digest, acc: 
     };
     match resp.status {
         200 => {}
-        404 if status_kind(&resp) != "repository-not-found" => {
+        404 if status_kind(&resp) != ErrorKind::RepositoryNotFound => {
             acc.note(format!("no tag-schema tag {tag}"));
             return 0;
         }
@@ -90,13 +91,13 @@ async fn tag_schema(d: &Discoverer, op: &Op, repo: &str, subject: &Digest, acc: 
             x.position, x.reason
         );
         match &x.digest {
-            Some(dg) => acc.err_digest("invalid-descriptor", msg, dg),
-            None => acc.err("invalid-descriptor", msg),
+            Some(dg) => acc.err_digest(ErrorKind::InvalidDescriptor, msg, dg),
+            None => acc.err(ErrorKind::InvalidDescriptor, msg),
         }
     }
     if index.over_cap > 0 {
         acc.err(
-            "descriptor-cap",
+            ErrorKind::DescriptorCap,
             format!(
                 "tag-schema index: {} descriptors beyond the cap not read",
                 index.over_cap
@@ -157,7 +158,7 @@ async fn cosign_tags(
         let tags = parse_tags_list(&resp.body);
         let Some(tags) = tags else {
             acc.err(
-                "invalid-tags-list",
+                ErrorKind::InvalidTagsList,
                 format!("tags/list page {pages} is not {{\"tags\": [...]}}"),
             );
             break;
@@ -175,7 +176,7 @@ async fn cosign_tags(
         };
         if next.origin() != client.base().origin() {
             acc.err(
-                "off-origin-link",
+                ErrorKind::OffOriginLink,
                 format!(
                     "tags/list page {pages}: Link to another origin not followed: {}",
                     redact_url(&next)
@@ -185,14 +186,14 @@ async fn cosign_tags(
         }
         if !seen.insert(next.clone()) {
             acc.err(
-                "link-loop",
+                ErrorKind::LinkLoop,
                 format!("tags/list page {pages}: Link repeats {}", redact_url(&next)),
             );
             break;
         }
         if pages >= d.inner.opts.max_pages {
             acc.err(
-                "page-cap",
+                ErrorKind::PageCap,
                 format!(
                     "tags/list: more than {} pages; listing cut",
                     d.inner.opts.max_pages
@@ -225,7 +226,7 @@ async fn cosign_tags(
         }
         let Some(m) = read_manifest(&resp.body) else {
             acc.err(
-                "invalid-index",
+                ErrorKind::InvalidIndex,
                 format!("cosign tag {tag} does not hold a JSON manifest"),
             );
             continue;

@@ -6,12 +6,13 @@ mod engine;
 mod fallback;
 mod verify;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::config::RegistryConfig;
+pub use crate::error_kind::ErrorKind;
 use crate::http::{ClientBuildError, Exchange, HttpClient};
 use crate::telemetry::{Metrics, log_probing_line};
 
@@ -89,7 +90,7 @@ impl Subject {
 }
 
 /// How the referrers were found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Method {
     /// The referrers API.
     #[serde(rename = "referrers-api")]
@@ -109,6 +110,15 @@ pub enum Method {
 }
 
 impl Method {
+    /// Every method, in the order of the enum.
+    pub const ALL: &'static [Method] = &[
+        Method::ReferrersApi,
+        Method::TagSchema,
+        Method::CosignTags,
+        Method::TagSchemaAndCosignTags,
+        Method::None,
+    ];
+
     /// The serialized name (also the metric label).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -118,6 +128,28 @@ impl Method {
             Method::TagSchemaAndCosignTags => "tag-schema+cosign-tags",
             Method::None => "none",
         }
+    }
+}
+
+impl std::fmt::Display for Method {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Method {
+    type Err = String;
+
+    /// Parses a serialized name; the error lists the names there are.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Method::ALL
+            .iter()
+            .copied()
+            .find(|m| m.as_str() == s)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Method::ALL.iter().map(|m| m.as_str()).collect();
+                format!("unknown method {s:?}; expected one of {}", names.join(", "))
+            })
     }
 }
 
@@ -176,53 +208,14 @@ pub struct Referrer {
 /// A partial failure.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DiscoveryError {
-    /// Stable kebab-case kind (see [`ERROR_KINDS`]).
-    pub kind: String,
+    /// What went wrong (serialised as its stable kebab-case name).
+    pub kind: ErrorKind,
     /// What happened, where.
     pub message: String,
     /// The referrer concerned, if one is.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub digest: Option<String>,
 }
-
-/// Every error kind discovery reports.
-pub const ERROR_KINDS: &[&str] = &[
-    // transport (HttpError::kind)
-    "connect",
-    "tls",
-    "timeout",
-    "stalled",
-    "transport",
-    "body-too-large",
-    "too-many-redirects",
-    "redirect-loop",
-    "bad-redirect",
-    "auth",
-    "credentials",
-    // answers
-    "invalid-subject",
-    "subject-not-found",
-    "repository-not-found",
-    "unauthorized",
-    "rate-limited",
-    "server-error",
-    "bad-request",
-    "unexpected-status",
-    // listings
-    "invalid-index",
-    "invalid-descriptor",
-    "descriptor-cap",
-    "page-cap",
-    "link-loop",
-    "off-origin-link",
-    "invalid-tags-list",
-    // verify
-    "referrer-checksum-mismatch",
-    "referrer-size-mismatch",
-    "referrer-subject-mismatch",
-    "referrer-fetch-failed",
-    "internal",
-];
 
 /// The outcome for one subject.
 #[derive(Debug, Clone, Serialize)]
@@ -398,7 +391,7 @@ impl Discoverer {
                     referrers: vec![],
                     complete: false,
                     errors: vec![DiscoveryError {
-                        kind: "internal".into(),
+                        kind: ErrorKind::Internal,
                         message: "discovery task failed".into(),
                         digest: None,
                     }],

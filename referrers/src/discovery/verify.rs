@@ -3,6 +3,7 @@
 
 use super::Discoverer;
 use super::engine::{Acc, describe};
+use crate::error_kind::ErrorKind;
 use crate::http::{Op, Req};
 use crate::spec::media::MANIFEST_ACCEPT;
 use crate::spec::{Digest, read_manifest};
@@ -32,7 +33,7 @@ pub(super) async fn run(d: &Discoverer, op: &Op, repo: &str, subject: &Digest, a
             Ok(r) => r,
             Err(e) => {
                 acc.err_digest(
-                    "referrer-fetch-failed",
+                    ErrorKind::ReferrerFetchFailed,
                     format!("fetching referrer {digest}: {e}"),
                     &digest,
                 );
@@ -41,7 +42,7 @@ pub(super) async fn run(d: &Discoverer, op: &Op, repo: &str, subject: &Digest, a
         };
         if resp.status != 200 {
             acc.err_digest(
-                "referrer-fetch-failed",
+                ErrorKind::ReferrerFetchFailed,
                 format!("fetching referrer {digest}: {}", describe(&resp)),
                 &digest,
             );
@@ -57,7 +58,7 @@ pub(super) async fn run(d: &Discoverer, op: &Op, repo: &str, subject: &Digest, a
                     .map(|x| x.to_string())
                     .unwrap_or_default();
                 acc.err_digest(
-                    "referrer-checksum-mismatch",
+                    ErrorKind::ReferrerChecksumMismatch,
                     format!("referrer {digest}: the registry served bytes that hash to {got}"),
                     &digest,
                 );
@@ -71,7 +72,7 @@ pub(super) async fn run(d: &Discoverer, op: &Op, repo: &str, subject: &Digest, a
         }
         if resp.body.len() as u64 != size {
             acc.err_digest(
-                "referrer-size-mismatch",
+                ErrorKind::ReferrerSizeMismatch,
                 format!(
                     "referrer {digest}: descriptor size {size}, manifest is {} bytes",
                     resp.body.len()
@@ -83,13 +84,13 @@ pub(super) async fn run(d: &Discoverer, op: &Op, repo: &str, subject: &Digest, a
         match read_manifest(&resp.body).and_then(|m| m.subject_digest) {
             Some(s) if s == subject => {}
             Some(s) => acc.err_digest(
-                "referrer-subject-mismatch",
+                ErrorKind::ReferrerSubjectMismatch,
                 format!("referrer {digest} names subject {s}, not {subject}"),
                 &digest,
             ),
             None if source == "cosign-tags" => {}
             None => acc.err_digest(
-                "referrer-subject-mismatch",
+                ErrorKind::ReferrerSubjectMismatch,
                 format!("referrer {digest} has no subject"),
                 &digest,
             ),

@@ -1,5 +1,7 @@
 //! Typed HTTP errors: each says what happened and where (URL without credentials).
 
+use crate::error_kind::ErrorKind;
+
 /// Building a client failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ClientBuildError {
@@ -108,19 +110,19 @@ pub enum HttpError {
 
 impl HttpError {
     /// Stable kebab-case kind used in results and JSON.
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            HttpError::Connect { .. } => "connect",
-            HttpError::Tls { .. } => "tls",
-            HttpError::BudgetExceeded { .. } => "timeout",
-            HttpError::Stalled { .. } => "stalled",
-            HttpError::Transport { .. } => "transport",
-            HttpError::BodyTooLarge { .. } => "body-too-large",
-            HttpError::TooManyRedirects { .. } => "too-many-redirects",
-            HttpError::RedirectLoop { .. } => "redirect-loop",
-            HttpError::BadRedirect { .. } => "bad-redirect",
-            HttpError::Auth { .. } => "auth",
-            HttpError::Credentials(_) => "credentials",
+            HttpError::Connect { .. } => ErrorKind::Connect,
+            HttpError::Tls { .. } => ErrorKind::Tls,
+            HttpError::BudgetExceeded { .. } => ErrorKind::Timeout,
+            HttpError::Stalled { .. } => ErrorKind::Stalled,
+            HttpError::Transport { .. } => ErrorKind::Transport,
+            HttpError::BodyTooLarge { .. } => ErrorKind::BodyTooLarge,
+            HttpError::TooManyRedirects { .. } => ErrorKind::TooManyRedirects,
+            HttpError::RedirectLoop { .. } => ErrorKind::RedirectLoop,
+            HttpError::BadRedirect { .. } => ErrorKind::BadRedirect,
+            HttpError::Auth { .. } => ErrorKind::Auth,
+            HttpError::Credentials(_) => ErrorKind::Credentials,
         }
     }
 

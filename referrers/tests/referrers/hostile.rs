@@ -117,11 +117,7 @@ async fn run(answers: Vec<Canned>) {
         let res = d.discover(&sub).await;
         assert_eq!(res.complete, res.errors.is_empty(), "{res:#?}");
         for e in &res.errors {
-            assert!(
-                referrers::discovery::ERROR_KINDS.contains(&e.kind.as_str()),
-                "{}",
-                e.kind
-            );
+            assert!(!e.message.is_empty(), "{e:?}");
         }
         let _ = serde_json::to_string(&res).unwrap();
     }
