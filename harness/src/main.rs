@@ -44,7 +44,7 @@ fn main() {
             std::process::exit(1);
         }
     };
-    let code = runtime.block_on(async move {
+    let result = runtime.block_on(async move {
         match parsed.command {
             Command::Check(a) => cli::check(a).await,
             Command::Discover(a) => {
@@ -55,7 +55,7 @@ fn main() {
             Command::Merge(a) => cli::merge(a),
         }
     });
-    std::process::exit(code);
+    std::process::exit(cli::exit_code(result));
 }
 
 /// The `--tag` and `--digest` subjects in the order they were given on the command line.

@@ -4,7 +4,9 @@
 
 use std::sync::Arc;
 
-use harness::runner::{self, CellStatus};
+use harness::cell::CellStatus;
+use harness::fake_target::FakeTarget;
+use harness::runner;
 use harness::scenario;
 use libtest_mimic::{Arguments, Failed, Trial};
 
@@ -22,7 +24,7 @@ fn main() {
         }
     };
     let scenarios: Vec<Arc<scenario::Scenario>> = scenarios.into_iter().map(Arc::new).collect();
-    let cells = runner::all_cells(&fake_registry::Profile::all(), &scenarios);
+    let cells = runner::all_cells(&FakeTarget::all(&fake_registry::Profile::all()), &scenarios);
     let runtime = Arc::new(
         tokio::runtime::Builder::new_multi_thread()
             .enable_all()
@@ -32,10 +34,10 @@ fn main() {
     let trials = cells
         .into_iter()
         .map(|cell| {
-            let applies = cell.scenario.applies_to(&cell.profile);
+            let applies = cell.applies();
             let rt = runtime.clone();
             Trial::test(cell.id(), move || {
-                let r = rt.block_on(runner::run_cell(&cell));
+                let r = rt.block_on(cell.run());
                 match r.status {
                     CellStatus::Pass => Ok(()),
                     CellStatus::Skip => Ok(()),
@@ -48,7 +50,7 @@ fn main() {
                         for x in &r.exchanges {
                             msg.push_str(&format!(
                                 "    [{}] {} {} -> {}{}\n",
-                                x.host,
+                                x.host.as_str(),
                                 x.method,
                                 x.path,
                                 x.status,

@@ -519,16 +519,15 @@ async fn every_applicable_scenario_passes_on_the_built_in_real_rows() {
         let failures: Vec<String> = r
             .cells
             .iter()
-            .filter(|c| !c.reasons.is_empty() && c.status != harness::runner::CellStatus::Skip)
+            .filter(|c| !c.reasons.is_empty() && c.status != harness::cell::CellStatus::Skip)
             .map(|c| format!("{}: {}", c.id, c.reasons.join("; ")))
             .collect();
         assert_eq!(bad, 0, "{}:\n{}", target.title, failures.join("\n"));
         assert!(pass >= 10, "{}: only {pass} scenarios ran", target.title);
         assert!(
-            r.extra
-                .get(&format!("{}.fidelity", target.name))
-                .and_then(|v| v.as_str())
-                .is_some_and(|f| f.contains("probes")),
+            r.rows
+                .get(&target.name)
+                .is_some_and(|row| row.fidelity.contains("probes")),
             "{}: fidelity not measured",
             target.title
         );
@@ -542,7 +541,7 @@ async fn every_applicable_scenario_passes_on_the_built_in_real_rows() {
                 let cell = r.cells.iter().find(|c| c.scenario == id).expect(id);
                 assert_eq!(
                     cell.status,
-                    harness::runner::CellStatus::Pass,
+                    harness::cell::CellStatus::Pass,
                     "{}: {id}: {:?}",
                     target.title,
                     cell.reasons

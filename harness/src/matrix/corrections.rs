@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use crate::runner::{CellResult, CellStatus};
+use crate::cell::{CellResult, CellStatus};
 
 type Cells<'a> = BTreeMap<(String, String), &'a CellResult>;
 
@@ -21,7 +21,7 @@ fn seen(cells: &Cells<'_>, check: Option<&str>, profile: &str) -> String {
                 .referrers_content_type
                 .as_deref()
                 .unwrap_or("-"),
-            c.observed.verdict.as_deref().unwrap_or("-")
+            c.observed.verdict.map_or("-", |v| v.as_str())
         ),
         None => format!("`{profile}`: not measured"),
     }

@@ -4,10 +4,11 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use fake_registry::Profile;
+use referrers::check::Status;
 
 use super::model::RunResults;
-use crate::runner::{CellResult, CellStatus};
-use crate::scenario::Scenario;
+use crate::cell::{CellResult, CellStatus};
+use crate::scenario::{Column, Scenario};
 
 fn mark(s: CellStatus) -> &'static str {
     match s {
@@ -27,11 +28,11 @@ fn column_cell<'a>(
     cells: &'a BTreeMap<(String, String), &'a CellResult>,
     scenarios: &[Scenario],
     profile: &str,
-    column: &str,
+    column: Column,
 ) -> Option<&'a CellResult> {
     scenarios
         .iter()
-        .filter(|s| s.spec.column.as_deref() == Some(column))
+        .filter(|s| s.spec.column == Some(column))
         .filter_map(|s| cells.get(&(profile.to_string(), s.id.clone())).copied())
         .find(|c| c.status != CellStatus::Skip)
 }
@@ -50,17 +51,17 @@ fn registry_row(
     scenarios: &[Scenario],
 ) -> [String; 7] {
     let na = || "–".to_string();
-    let api = column_cell(cells, scenarios, p, "check").map_or_else(na, |c| {
+    let api = column_cell(cells, scenarios, p, Column::Check).map_or_else(na, |c| {
         let w = &c.observed.wire;
         let text = match (w.referrers_status, w.referrers_content_type.as_deref()) {
-            (Some(200), ct) if c.observed.verdict.as_deref() == Some("pass") => {
+            (Some(200), ct) if c.observed.verdict == Some(Status::Pass) => {
                 if ct.is_some_and(|t| t.starts_with("application/vnd.oci.image.index.v1+json")) {
                     "yes (200 index)".to_string()
                 } else {
                     format!("yes (200, `{}`)", ct.unwrap_or("no Content-Type"))
                 }
             }
-            (Some(404), _) if c.observed.verdict.as_deref() == Some("pass") => {
+            (Some(404), _) if c.observed.verdict == Some(Status::Pass) => {
                 "404 + index (non-conformant)".to_string()
             }
             (Some(s), ct) => format!("no ({s} `{}`)", ct.unwrap_or("no Content-Type")),
@@ -68,22 +69,22 @@ fn registry_row(
         };
         flag(c, text)
     });
-    let verdict = column_cell(cells, scenarios, p, "check").map_or_else(na, |c| {
+    let verdict = column_cell(cells, scenarios, p, Column::Check).map_or_else(na, |c| {
         flag(
             c,
             c.observed
                 .verdict
-                .clone()
-                .unwrap_or_else(|| "none".to_string()),
+                .map_or("none", Status::as_str)
+                .to_string(),
         )
     });
-    let method = column_cell(cells, scenarios, p, "method").map_or_else(na, |c| {
+    let method = column_cell(cells, scenarios, p, Column::Method).map_or_else(na, |c| {
         flag(
             c,
-            c.observed.method.clone().unwrap_or_else(|| "none".into()),
+            c.observed.method.map_or("none", |m| m.as_str()).to_string(),
         )
     });
-    let filter = column_cell(cells, scenarios, p, "filter").map_or_else(na, |c| {
+    let filter = column_cell(cells, scenarios, p, Column::Filter).map_or_else(na, |c| {
         let t = match c.observed.wire.server_filtered {
             Some(true) => "server (`OCI-Filters-Applied`)",
             Some(false) => "client only (no header)",
@@ -91,7 +92,7 @@ fn registry_row(
         };
         flag(c, t.to_string())
     });
-    let paging = column_cell(cells, scenarios, p, "paging").map_or_else(na, |c| {
+    let paging = column_cell(cells, scenarios, p, Column::Paging).map_or_else(na, |c| {
         let t = match c.observed.wire.paged {
             Some(true) => "`Link` pages".to_string(),
             Some(false) => "one page".to_string(),
@@ -99,7 +100,7 @@ fn registry_row(
         };
         flag(c, t)
     });
-    let rate = column_cell(cells, scenarios, p, "rate-limit").map_or_else(na, |c| {
+    let rate = column_cell(cells, scenarios, p, Column::RateLimit).map_or_else(na, |c| {
         flag(
             c,
             c.observed
@@ -109,7 +110,7 @@ fn registry_row(
                 .unwrap_or_else(|| "none seen".into()),
         )
     });
-    let auth = column_cell(cells, scenarios, p, "auth").map_or_else(na, |c| {
+    let auth = column_cell(cells, scenarios, p, Column::Auth).map_or_else(na, |c| {
         flag(
             c,
             c.observed
@@ -281,7 +282,7 @@ pub fn render(
 
     let check = scenarios
         .iter()
-        .find(|s| s.spec.column.as_deref() == Some("check"))
+        .find(|s| s.spec.column == Some(Column::Check))
         .map(|s| s.id.as_str());
     out.push_str(&super::corrections::render(&cells, check));
 
@@ -334,28 +335,21 @@ fn render_real(out: &mut String, r: &RunResults, scenarios: &[Scenario]) {
         by_profile.entry(c.profile.as_str()).or_default().push(c);
     }
     for (name, cells) in by_profile {
-        let title = r
-            .extra
-            .get(&format!("{name}.title"))
-            .and_then(|v| v.as_str())
-            .unwrap_or(name);
+        let info = r.rows.get(name);
+        let title = info.map_or(name, |i| i.title.as_str());
         let _ = writeln!(out, "### {}\n", esc(title));
-        if let Some(when) = r
-            .extra
-            .get(&format!("{name}.measured"))
-            .and_then(|v| v.as_str())
-        {
-            let _ = writeln!(out, "Measured {when}.\n");
+        if let Some(i) = info {
+            let _ = writeln!(out, "Measured {}.\n", i.measured);
         }
         out.push_str("| Scenario | Result | Observed |\n|---|:-:|---|\n");
         for s in scenarios {
             if let Some(c) = cells.iter().find(|c| c.scenario == s.id) {
                 let obs = &c.observed;
                 let mut what = Vec::new();
-                if let Some(v) = &obs.verdict {
+                if let Some(v) = obs.verdict {
                     what.push(format!("verdict {v}"));
                 }
-                if let Some(m) = &obs.method {
+                if let Some(m) = obs.method {
                     what.push(format!("method {m}"));
                 }
                 if let Some(n) = obs.referrers_found {
@@ -377,28 +371,15 @@ fn render_real(out: &mut String, r: &RunResults, scenarios: &[Scenario]) {
             }
         }
         out.push('\n');
-        let counterpart = r
-            .extra
-            .get(&format!("{name}.counterpart"))
-            .and_then(|v| v.as_str())
-            .unwrap_or("?");
-        if let Some(f) = r
-            .extra
-            .get(&format!("{name}.fidelity"))
-            .and_then(|v| v.as_str())
-        {
-            let _ = writeln!(
-                out,
-                "**Fidelity** of the fake profile `{counterpart}` against this registry (the same probe set \
-                 answered side by side: status, Content-Type, key headers, body shape): {}\n",
-                esc(f)
-            );
-        }
-        if let Some(md) = r
-            .extra
-            .get(&format!("{name}.fidelity_md"))
-            .and_then(|v| v.as_str())
-        {
+        let Some(info) = info else { continue };
+        let _ = writeln!(
+            out,
+            "**Fidelity** of the fake profile `{}` against this registry (the same probe set answered side by \
+             side: status, Content-Type, key headers, body shape): {}\n",
+            info.counterpart,
+            esc(&info.fidelity)
+        );
+        if let Some(md) = &info.fidelity_md {
             let _ = writeln!(
                 out,
                 "<details><summary>Every difference</summary>\n\n{md}\n</details>\n"

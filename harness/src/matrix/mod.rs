@@ -10,7 +10,7 @@ use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
 pub use model::{Provenance, RunResults, Target};
 
-use crate::runner::CellStatus;
+use crate::cell::CellStatus;
 
 /// The committed document.
 pub fn document_path() -> PathBuf {

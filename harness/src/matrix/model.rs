@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::runner::{CellResult, CellStatus};
+use crate::cell::{CellResult, CellStatus};
 
 /// Bumped whenever a field changes meaning or disappears.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -46,9 +46,92 @@ pub struct RunResults {
     pub target: Target,
     /// Cells, sorted by id.
     pub cells: Vec<CellResult>,
-    /// Free-form facts a real-registry run records (registry version measured, fidelity figures, ...).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub extra: BTreeMap<String, serde_json::Value>,
+    /// What a real-registry run records about each row it measured, by row name. Serialised as the flat `extra`
+    /// object of schema 1 (`"<row>.title"`, `"<row>.measured"`, …; see [`RealRowInfo`]).
+    #[serde(
+        default,
+        rename = "extra",
+        skip_serializing_if = "BTreeMap::is_empty",
+        with = "row_info"
+    )]
+    pub rows: BTreeMap<String, RealRowInfo>,
+}
+
+/// What a real-registry run records about one row beside its cells.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RealRowInfo {
+    /// The row's title, e.g. "Distribution 2.8.2 (real, container)" (`<row>.title`).
+    pub title: String,
+    /// When and against what it was measured (`<row>.measured`).
+    pub measured: String,
+    /// The fake profile compared with it (`<row>.counterpart`).
+    pub counterpart: String,
+    /// The fidelity figure of the counterpart, or why it was not measured (`<row>.fidelity`).
+    pub fidelity: String,
+    /// Every fidelity difference, as Markdown, when it was measured (`<row>.fidelity_md`).
+    pub fidelity_md: Option<String>,
+}
+
+/// The `extra` object of schema 1: one string per `"<row>.<field>"` key, keys in sorted order.
+mod row_info {
+    use std::collections::BTreeMap;
+
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::RealRowInfo;
+
+    const FIELDS: [&str; 5] = [
+        "counterpart",
+        "fidelity",
+        "fidelity_md",
+        "measured",
+        "title",
+    ];
+
+    pub fn serialize<S: Serializer>(
+        rows: &BTreeMap<String, RealRowInfo>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut flat: BTreeMap<String, &str> = BTreeMap::new();
+        for (name, r) in rows {
+            flat.insert(format!("{name}.title"), &r.title);
+            flat.insert(format!("{name}.measured"), &r.measured);
+            flat.insert(format!("{name}.counterpart"), &r.counterpart);
+            flat.insert(format!("{name}.fidelity"), &r.fidelity);
+            if let Some(md) = &r.fidelity_md {
+                flat.insert(format!("{name}.fidelity_md"), md);
+            }
+        }
+        flat.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<BTreeMap<String, RealRowInfo>, D::Error> {
+        let flat = BTreeMap::<String, String>::deserialize(d)?;
+        let mut rows: BTreeMap<String, RealRowInfo> = BTreeMap::new();
+        for (key, value) in flat {
+            let Some((name, field)) = FIELDS
+                .iter()
+                .find_map(|f| key.strip_suffix(&format!(".{f}")).map(|n| (n, *f)))
+            else {
+                return Err(D::Error::custom(format!(
+                    "extra: unknown key {key:?} (expected \"<row>.<field>\" with a field of {})",
+                    FIELDS.join(", ")
+                )));
+            };
+            let row = rows.entry(name.to_string()).or_default();
+            match field {
+                "title" => row.title = value,
+                "measured" => row.measured = value,
+                "counterpart" => row.counterpart = value,
+                "fidelity" => row.fidelity = value,
+                _ => row.fidelity_md = Some(value),
+            }
+        }
+        Ok(rows)
+    }
 }
 
 /// A results file could not be read or combined.
@@ -80,7 +163,7 @@ impl RunResults {
             provenance,
             target,
             cells,
-            extra: BTreeMap::new(),
+            rows: BTreeMap::new(),
         }
     }
 
@@ -117,14 +200,14 @@ impl RunResults {
         let mut by_id: BTreeMap<String, CellResult> = BTreeMap::new();
         let mut provenance = Provenance::default();
         let mut target = Target::Fake;
-        let mut extra = BTreeMap::new();
+        let mut rows = BTreeMap::new();
         for (i, (path, r)) in files.iter().enumerate() {
             if i == 0 {
                 provenance = r.provenance.clone();
                 provenance.shard = None;
                 target = r.target;
             }
-            extra.extend(r.extra.clone());
+            rows.extend(r.rows.clone());
             for c in &r.cells {
                 if let Some(prev) = by_id.get(&c.id) {
                     if prev.status != c.status || prev.observed != c.observed {
@@ -139,7 +222,7 @@ impl RunResults {
             }
         }
         let mut out = RunResults::new(provenance, target, by_id.into_values().collect());
-        out.extra = extra;
+        out.rows = rows;
         Ok(out)
     }
 }
@@ -164,14 +247,15 @@ pub fn provenance_now(shard: Option<String>) -> Provenance {
     Provenance {
         commit,
         version: env!("CARGO_PKG_VERSION").to_string(),
-        date: httpdate_now(),
+        date: rfc3339_now(),
         machine: format!("{machine}, {cores} cores"),
         shard,
     }
 }
 
-fn httpdate_now() -> String {
-    // RFC 3339 in UTC without a date crate: seconds since the epoch turned into a civil date.
+/// The current UTC time in RFC 3339 (`2026-12-07T02:28:53Z`), without a date crate: seconds since the epoch turned
+/// into a civil date.
+fn rfc3339_now() -> String {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
@@ -203,6 +287,49 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rfc3339_has_its_shape() {
+        let now = rfc3339_now();
+        let b = now.as_bytes();
+        assert_eq!(now.len(), 20, "{now}");
+        assert!(b[4] == b'-' && b[7] == b'-' && b[10] == b'T' && b[13] == b':' && b[16] == b':');
+        assert!(now.ends_with('Z') && now.starts_with("20"), "{now}");
+    }
+
+    #[test]
+    fn row_infos_keep_the_schema_1_keys() {
+        let mut r = RunResults::new(Provenance::default(), Target::Real, vec![]);
+        r.rows.insert(
+            "distribution".into(),
+            RealRowInfo {
+                title: "T".into(),
+                measured: "M".into(),
+                counterpart: "distribution-2.8".into(),
+                fidelity: "13/13".into(),
+                fidelity_md: Some("md".into()),
+            },
+        );
+        let json = serde_json::to_value(&r).unwrap();
+        assert_eq!(
+            json["extra"],
+            serde_json::json!({
+                "distribution.counterpart": "distribution-2.8",
+                "distribution.fidelity": "13/13",
+                "distribution.fidelity_md": "md",
+                "distribution.measured": "M",
+                "distribution.title": "T",
+            })
+        );
+        let back: RunResults = serde_json::from_value(json).unwrap();
+        assert_eq!(back, r);
+        let bad = serde_json::json!({"schema_version": 1, "provenance": {"commit": "", "version": "", "date": "", "machine": ""},
+            "cells": [], "extra": {"distribution.colour": "x"}});
+        let e = serde_json::from_value::<RunResults>(bad)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("distribution.colour"), "{e}");
+    }
 
     #[test]
     fn civil_dates() {

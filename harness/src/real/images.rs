@@ -73,6 +73,14 @@ impl RealRegistryKind {
     /// The fake-registry profile that claims to emulate this registry (compared by the fidelity probes):
     /// `distribution-2.8`, and `ferro-oci-server-1.0`, written from ferro-oci-server's source (the spec-exact
     /// `oci-1.1` differs from ferro where ferro departs from the spec, e.g. 200 for a missing repository).
+    pub fn counterpart(self) -> fake_registry::Profile {
+        match self {
+            Self::Distribution => fake_registry::Profile::DISTRIBUTION_2_8,
+            Self::FerroOciServer => fake_registry::Profile::FERRO_OCI_SERVER_1_0,
+        }
+    }
+
+    /// The name of [`Self::counterpart`].
     pub fn fake_profile(self) -> &'static str {
         match self {
             Self::Distribution => "distribution-2.8",

@@ -3,9 +3,14 @@
 //!
 //! Container rows get a fresh container per cell (an empty registry, as a fake cell gets a fresh fake). Live rows
 //! are one registry that keeps its content, so every cell seeds fresh repositories under the row's
-//! `repository_prefix`, named by the run and the scenario (see [`crate::runner::RealAccess`]).
+//! `repository_prefix`, named by the run and the scenario (see [`RealAccess`]).
+//!
+//! A row measured in one run is a [`RealRow`], the [`Target`] the runner runs its cells through.
 
 use std::collections::BTreeMap;
+use std::time::Duration;
+
+use fake_registry::Profile;
 
 use super::auth::Credentials;
 use super::config::{ConfigError, ImageEntry, LiveRegistry, RealRegistriesConfig};
@@ -14,10 +19,11 @@ use super::images::{self, RealRegistryKind};
 use super::launcher::{ContainerSpec, LaunchError, RealRegistry, start_container};
 use super::push::PushClient;
 use super::{FidelityError, docker};
-use crate::runner::RealAccess;
+use crate::scenario::Scenario;
+use crate::target::{Served, Target, UserPass};
 
 /// The fake profile a row is compared with when its entry names none: the spec-exact profile.
-pub const DEFAULT_COUNTERPART: &str = "oci-1.1";
+pub const DEFAULT_COUNTERPART: Profile = Profile::OCI_1_1;
 
 /// The repository prefix of a live row whose entry names none.
 pub const DEFAULT_PREFIX: &str = "oci-referrers-compat";
@@ -50,7 +56,7 @@ pub struct RealTarget {
     /// Row title, e.g. "Distribution 2.8.2 (real, container)".
     pub title: String,
     /// The fake profile whose declarations the cells expect and whose fidelity is measured against this registry.
-    pub counterpart: String,
+    pub counterpart: Profile,
     pub launch: Launch,
     /// The credentials the registry requires (`None`: open).
     pub credentials: Option<Credentials>,
@@ -100,7 +106,7 @@ impl RealTarget {
         RealTarget {
             name: kind.name().to_string(),
             title: kind.row_label(),
-            counterpart: kind.fake_profile().to_string(),
+            counterpart: kind.counterpart(),
             launch: Launch::Container {
                 spec: kind.container_spec(),
                 local: Some(kind),
@@ -135,7 +141,7 @@ impl RealTarget {
         RealTarget {
             name: "distribution-htpasswd".to_string(),
             title: spec.label.clone(),
-            counterpart: kind.fake_profile().to_string(),
+            counterpart: kind.counterpart(),
             launch: Launch::Container {
                 spec,
                 local: Some(kind),
@@ -150,31 +156,28 @@ impl RealTarget {
     }
 
     /// A `[[image]]` entry of a config file, with the credentials it names (already resolved).
-    pub fn from_image(entry: &ImageEntry, credentials: Option<Credentials>) -> RealTarget {
+    pub fn from_image(
+        entry: &ImageEntry,
+        credentials: Option<Credentials>,
+    ) -> Result<RealTarget, TargetError> {
         let spec = entry.container_spec();
-        RealTarget {
+        Ok(RealTarget {
             name: entry.name.clone(),
             title: entry.row_label(),
-            counterpart: entry
-                .fake_profile
-                .clone()
-                .unwrap_or_else(|| DEFAULT_COUNTERPART.to_string()),
+            counterpart: counterpart(&entry.name, entry.fake_profile.as_deref())?,
             measured_against: format!("the image `{}` (config file)", spec.image_ref()),
             launch: Launch::Container { spec, local: None },
             credentials,
             repository_prefix: None,
-        }
+        })
     }
 
     /// A `[[live]]` entry with its credentials resolved.
-    pub fn from_live(live: &LiveRegistry) -> RealTarget {
-        RealTarget {
+    pub fn from_live(live: &LiveRegistry) -> Result<RealTarget, TargetError> {
+        Ok(RealTarget {
             name: live.name.clone(),
             title: live.label.clone(),
-            counterpart: live
-                .fake_profile
-                .clone()
-                .unwrap_or_else(|| DEFAULT_COUNTERPART.to_string()),
+            counterpart: counterpart(&live.name, live.fake_profile.as_deref())?,
             launch: Launch::Live {
                 base_url: live.base_url.clone(),
             },
@@ -185,7 +188,7 @@ impl RealTarget {
                     .unwrap_or_else(|| DEFAULT_PREFIX.to_string()),
             ),
             measured_against: format!("the live registry {}", live.base_url),
-        }
+        })
     }
 
     /// Every entry of a config file as a row, credentials read through `env` (and, for live entries, the user's
@@ -197,18 +200,10 @@ impl RealTarget {
     ) -> Result<Vec<RealTarget>, TargetError> {
         let mut out = Vec::new();
         for entry in &config.images {
-            out.push(Self::from_image(entry, entry.credentials_with(env)?));
+            out.push(Self::from_image(entry, entry.credentials_with(env)?)?);
         }
         for entry in &config.live {
-            out.push(Self::from_live(&entry.resolve_with(env, docker_config)?));
-        }
-        for t in &out {
-            if fake_registry::Profile::by_name(&t.counterpart).is_none() {
-                return Err(TargetError::NoProfile {
-                    entry: t.name.clone(),
-                    profile: t.counterpart.clone(),
-                });
-            }
+            out.push(Self::from_live(&entry.resolve_with(env, docker_config)?)?);
         }
         Ok(out)
     }
@@ -250,13 +245,19 @@ impl RealTarget {
         }
     }
 
+    /// This row as the target of one run's cells (`run_id` names a live row's fresh repositories).
+    pub fn row<'a>(&'a self, run_id: &'a str) -> RealRow<'a> {
+        RealRow {
+            target: self,
+            run_id,
+        }
+    }
+
     /// The fidelity of [`Self::counterpart`] against this registry: the probe set answered by a fresh instance
     /// (or the live registry, in fresh repositories) and by a fresh fake with the counterpart profile, given the
     /// same credentials when the row has some, side by side.
     pub async fn fidelity(&self, run_id: &str) -> Result<FidelityReport, FidelityError> {
-        let profile = fake_registry::Profile::by_name(&self.counterpart)
-            .ok_or_else(|| FidelityError::NoProfile(self.counterpart.clone()))?;
-        let mut builder = fake_registry::FakeRegistry::builder().profile(profile);
+        let mut builder = fake_registry::FakeRegistry::builder().profile(self.counterpart);
         if let Some(c) = &self.credentials {
             builder = builder.credentials(&c.username, &c.password);
         }
@@ -276,9 +277,134 @@ impl RealTarget {
         Ok(fidelity::compare(
             &self.title,
             &reference?,
-            &format!("fake {}", self.counterpart),
+            &format!("fake {}", self.counterpart.name()),
             &candidate,
         ))
+    }
+}
+
+/// The profile a config entry names as its counterpart (none: [`DEFAULT_COUNTERPART`]).
+fn counterpart(entry: &str, named: Option<&str>) -> Result<Profile, TargetError> {
+    match named {
+        None => Ok(DEFAULT_COUNTERPART),
+        Some(name) => Profile::by_name(name).ok_or_else(|| TargetError::NoProfile {
+            entry: entry.to_string(),
+            profile: name.to_string(),
+        }),
+    }
+}
+
+/// How the harness reaches a real row in one cell.
+#[derive(Debug, Clone, Default)]
+pub struct RealAccess {
+    /// The credentials the registry is configured to require (`None`: an open registry). Seeding uses them, and
+    /// the code under test gets them wherever a scenario's client is given "the correct credentials".
+    pub credentials: Option<Credentials>,
+    /// For live registries, which keep content between cells: every repository a scenario seeds becomes
+    /// `<namespace>-<repository with '/' as '-'>`, so a cell never sees another cell's (or run's) content.
+    pub namespace: Option<String>,
+}
+
+impl RealAccess {
+    /// The repository a scenario's `repository` is pushed to and discovered in.
+    pub fn repository(&self, repository: &str) -> String {
+        match &self.namespace {
+            Some(ns) => format!("{ns}-{}", repository.replace('/', "-")),
+            None => repository.to_string(),
+        }
+    }
+}
+
+/// Why a scenario cannot run against a real registry whose counterpart is `counterpart` (no fault injection there,
+/// no request log; scenarios whose registry requires credentials need a row configured with some), or `None`
+/// when it can.
+pub fn skip_reason(
+    scenario: &Scenario,
+    counterpart: &Profile,
+    has_credentials: bool,
+) -> Option<String> {
+    let spec = &scenario.spec;
+    if !scenario.applies_to(counterpart) {
+        return Some(format!(
+            "does not apply to the fake counterpart `{}`",
+            counterpart.name()
+        ));
+    }
+    if !spec.faults.is_empty() {
+        return Some("needs fault injection, which only the fake has".into());
+    }
+    if spec.registry.credentials.is_some() && !has_credentials {
+        return Some(
+            "needs a registry that requires credentials (this row is configured without any)"
+                .into(),
+        );
+    }
+    if spec.expect.needs_wire_log() {
+        return Some("judged on the fake's request log".into());
+    }
+    if spec
+        .seed
+        .subjects
+        .iter()
+        .any(|s| s.digest_algorithm != fake_registry::seed::DigestAlgorithm::Sha256)
+    {
+        return Some("the push client seeds sha256 subjects only".into());
+    }
+    None
+}
+
+/// A real row within one run: the [`Target`] its cells run through. Each cell gets a fresh container (or, on a
+/// live row, fresh repositories), seeded through the registry's own push API.
+#[derive(Debug, Clone, Copy)]
+pub struct RealRow<'a> {
+    pub target: &'a RealTarget,
+    pub run_id: &'a str,
+}
+
+impl Target for RealRow<'_> {
+    fn row(&self) -> &str {
+        &self.target.name
+    }
+
+    fn counterpart(&self) -> Profile {
+        self.target.counterpart
+    }
+
+    fn skip_reason(&self, scenario: &Scenario) -> Option<String> {
+        skip_reason(
+            scenario,
+            &self.target.counterpart,
+            self.target.credentials.is_some(),
+        )
+    }
+
+    /// Real registries answer over real containers and networks: a fixed, generous guard.
+    fn guard(&self, _: &Scenario) -> Duration {
+        Duration::from_secs(120)
+    }
+
+    async fn serve(&self, scenario: &Scenario) -> Result<Served, String> {
+        let access = self.target.access(self.run_id, &scenario.id);
+        let instance = self
+            .target
+            .start()
+            .await
+            .map_err(|e| format!("{}: {e}", self.target.title))?;
+        let client = PushClient::with_credentials(instance.base_url(), access.credentials.clone());
+        let seeded =
+            super::seed_spec_renamed(&client, &scenario.spec.seed, |r| access.repository(r))
+                .await
+                .map_err(|e| format!("seeding the real registry failed: {e}"))?;
+        Ok(Served {
+            base_url: instance.base_url().to_string(),
+            seeded,
+            accepted: access
+                .credentials
+                .as_ref()
+                .map(|c| UserPass::new(&c.username, &c.password)),
+            log: None,
+            keep_alive: Box::new(instance),
+        })
     }
 }
 
@@ -312,8 +438,9 @@ mod tests {
             names,
             ["distribution", "distribution-htpasswd", "ferro-oci-server"]
         );
+        assert_eq!(rows[0].counterpart, Profile::DISTRIBUTION_2_8);
+        assert_eq!(rows[2].counterpart, Profile::FERRO_OCI_SERVER_1_0);
         for t in &rows {
-            assert!(fake_registry::Profile::by_name(&t.counterpart).is_some());
             assert!(t.needs_docker());
         }
         assert!(rows[0].credentials.is_none());

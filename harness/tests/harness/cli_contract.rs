@@ -20,7 +20,7 @@ fn harness(args: &[&str]) -> Output {
 }
 
 fn creds(p: &Profile) -> Vec<String> {
-    match harness::runner::default_credentials(p) {
+    match harness::fake_target::default_credentials(p) {
         Some((u, pw)) => vec![
             "--username".into(),
             u.into(),

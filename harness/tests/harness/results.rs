@@ -1,5 +1,5 @@
+use harness::cell::{CellResult, CellStatus, Observed};
 use harness::matrix::{self, RunResults, Target, model::Provenance};
-use harness::runner::{CellResult, CellStatus, Observed};
 
 fn cell(profile: &str, scenario: &str, status: CellStatus) -> CellResult {
     CellResult {
@@ -83,4 +83,28 @@ fn drift_is_described_and_equal_documents_are_not() {
     assert!(matrix::describe_drift("a\nb\n", "a\nb\n").is_none());
     let d = matrix::describe_drift("a\nb\n", "a\nc\n").expect("drift");
     assert!(d.contains("line 2"), "{d}");
+}
+
+/// The committed real-registry results files read into the typed model and written back are byte-identical: the
+/// types keep the schema-1 JSON (verdicts, methods, error kinds and listeners by name, the `extra` row facts).
+#[test]
+fn committed_real_results_round_trip_byte_for_byte() {
+    let dir = harness::matrix::real_results_dir();
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).expect("docs/real") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_none_or(|x| x != "json") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("read");
+        let parsed = harness::matrix::RunResults::read(&path).expect("parse");
+        assert_eq!(
+            harness::matrix::render_json(&parsed),
+            text,
+            "{} does not round-trip",
+            path.display()
+        );
+        seen += 1;
+    }
+    assert!(seen >= 3, "only {seen} results files");
 }

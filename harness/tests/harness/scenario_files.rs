@@ -1,6 +1,7 @@
 use std::path::Path;
 
-use harness::scenario::{self, ScenarioError};
+use harness::scenario::{self, Expected, ScenarioError};
+use referrers::check::Status;
 
 fn parse(text: &str) -> Result<scenario::Scenario, ScenarioError> {
     scenario::parse(Path::new("scenarios/example.toml"), text)
@@ -102,10 +103,65 @@ fn overrides_lay_over_the_base_expectation() {
         "description = \"x\"\n[operation]\nkind = \"check\"\n[expect]\nverdict = \"pass\"\n[profiles.\"harbor-2.7\"]\nbecause = \"Harbor < 2.8 has no referrers route [H]\"\nverdict = \"warn\"\n",
     )
     .expect("parses");
-    assert_eq!(s.expect_for("harbor-2.7").verdict.as_deref(), Some("warn"));
-    assert_eq!(s.expect_for("oci-1.1").verdict.as_deref(), Some("pass"));
+    assert_eq!(
+        s.expect_for("harbor-2.7").verdict,
+        Some(Expected::Is(Status::Warn))
+    );
+    assert_eq!(
+        s.expect_for("oci-1.1").verdict,
+        Some(Expected::Is(Status::Pass))
+    );
     assert!(
         s.override_reason("harbor-2.7")
             .is_some_and(|r| r.contains("[H]"))
     );
+}
+
+#[test]
+fn an_unknown_method_error_kind_or_column_is_refused_with_the_allowed_values() {
+    for (text, field, allowed) in [
+        (
+            "description = \"x\"\n[operation]\nkind = \"discover\"\n[expect]\nmethod = \"api\"\n",
+            "expect.method",
+            "\"referrers-api\"",
+        ),
+        (
+            "description = \"x\"\n[operation]\nkind = \"discover\"\n[expect]\nerrors = [\"rate-limit\"]\n",
+            "expect.errors",
+            "rate-limited",
+        ),
+        (
+            "description = \"x\"\ncolumn = \"speed\"\n[operation]\nkind = \"discover\"\n",
+            "column",
+            "rate-limit",
+        ),
+        (
+            "description = \"x\"\n[operation]\nkind = \"discover\"\n[expect]\npaged = \"yes\"\n",
+            "expect.paged",
+            "\"declared\"",
+        ),
+        (
+            "description = \"x\"\n[operation]\nkind = \"discover\"\n[profiles.\"ghcr\"]\nbecause = \"b\"\nerrors = [\"oops\"]\n",
+            "profiles.ghcr: errors[0]",
+            "server-error",
+        ),
+    ] {
+        let err = parse(text).unwrap_err().to_string();
+        assert!(err.contains("example.toml"), "{err}");
+        assert!(err.contains(field), "{field}: {err}");
+        assert!(err.contains(allowed), "{allowed}: {err}");
+    }
+}
+
+#[test]
+fn auto_credentials_are_the_correct_ones() {
+    let s = parse("description = \"x\"\n[operation]\nkind = \"check\"\ncredentials = \"auto\"\n")
+        .expect("parses");
+    assert!(matches!(
+        s.spec.operation,
+        scenario::Operation::Check {
+            credentials: scenario::ClientCredentials::Correct,
+            ..
+        }
+    ));
 }

@@ -1,9 +1,20 @@
-//! Facts read off the wire (the fake registry's request log), independent of what the code under test says.
+//! Facts read off the wire (a registry's request log), independent of what the code under test says.
 //!
-//! The matrix's behavioural columns come from here, not from the profiles' declarations.
+//! The matrix's behavioural columns and the wire checks come from here, not from the profiles' declarations. A
+//! target that keeps a request log (the fake registry) hands it over as a [`WireLog`]; the records are the fake's
+//! [`LoggedRequest`]s, each saying which listener served it.
 
-use fake_registry::{FakeRegistry, LoggedRequest, Profile};
+use fake_registry::{Listener, LoggedRequest};
 use serde::{Deserialize, Serialize};
+
+/// What a registry's request log showed for one cell's operation.
+#[derive(Debug, Clone, Default)]
+pub struct WireLog {
+    /// Every request the registry received during the operation, in arrival order.
+    pub requests: Vec<LoggedRequest>,
+    /// The most requests the registry handled at once.
+    pub peak_in_flight: usize,
+}
 
 /// Response headers recorded with each exchange.
 pub const KEY_HEADERS: &[&str] = &[
@@ -55,25 +66,41 @@ fn header<'a>(r: &'a LoggedRequest, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
-/// `registry` or `other-host`: which listener a logged host is.
-pub fn host_role(fake: &FakeRegistry, host: &str) -> &'static str {
-    if host.starts_with("127.0.0.2") || !fake.base_url().ends_with(host) {
-        "other-host"
-    } else {
-        "registry"
-    }
+/// The realm URL of a `WWW-Authenticate` challenge (`realm="…"`), if it names one.
+fn challenge_realm(challenge: &str) -> Option<&str> {
+    challenge.split("realm=\"").nth(1)?.split('"').next()
 }
 
-/// Whether a path on the other host is the profile's token realm (credentials may go there: the challenge names it).
-pub fn is_token_realm(profile: &Profile, path: &str) -> bool {
-    match profile.behaviour().auth.scheme {
-        fake_registry::profile::Scheme::Bearer {
-            realm_path,
-            realm_host: fake_registry::profile::RealmHost::Other,
-            ..
-        } => path.split('?').next() == Some(realm_path),
-        _ => false,
+/// `host[:port]` of an absolute URL.
+fn url_host(url: &str) -> Option<&str> {
+    url.split("://").nth(1)?.split('/').next()
+}
+
+/// The paths of the token realms the registry's challenges named on another origin than `base_url`'s: the only
+/// places off the registry's origin that may receive credentials.
+pub fn foreign_realm_paths(base_url: &str, log: &[LoggedRequest]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for r in log.iter().filter(|r| r.listener == Listener::Registry) {
+        let Some(realm) = header(r, "www-authenticate").and_then(challenge_realm) else {
+            continue;
+        };
+        let Some(host) = url_host(realm) else {
+            continue;
+        };
+        if base_url.ends_with(host) {
+            continue;
+        }
+        let path = realm
+            .split("://")
+            .nth(1)
+            .and_then(|rest| rest.find('/').map(|i| &rest[i..]))
+            .unwrap_or("/");
+        let path = path.split('?').next().unwrap_or(path).to_string();
+        if !out.contains(&path) {
+            out.push(path);
+        }
     }
+    out
 }
 
 /// A referrers answer that is the API's (200, or the non-conformant 404 whose body is an index).
@@ -86,13 +113,13 @@ fn is_referrers(r: &LoggedRequest) -> bool {
 }
 
 impl Wire {
-    /// Reads the wire facts off a request log.
-    pub fn from_log(fake: &FakeRegistry, log: &[LoggedRequest]) -> Wire {
+    /// Reads the wire facts off the request log of the registry at `base_url`.
+    pub fn from_log(base_url: &str, log: &[LoggedRequest]) -> Wire {
         let mut w = Wire::default();
         let answered = |r: &&LoggedRequest| r.status != 401 && r.fault.is_none();
         if let Some(r) = log
             .iter()
-            .filter(|r| is_referrers(r) && host_role(fake, &r.host) == "registry")
+            .filter(|r| is_referrers(r) && r.listener == Listener::Registry)
             .find(answered)
         {
             w.referrers_status = Some(r.status);
@@ -149,16 +176,10 @@ impl Wire {
             && let Some(ch) = header(r, "www-authenticate")
         {
             let scheme = ch.split_whitespace().next().unwrap_or("").to_string();
-            let realm_host = ch
-                .split("realm=\"")
-                .nth(1)
-                .and_then(|s| s.split('"').next())
-                .and_then(|u| u.split("://").nth(1))
-                .and_then(|u| u.split('/').next())
-                .unwrap_or("");
+            let realm_host = challenge_realm(ch).and_then(url_host).unwrap_or("");
             let place = if realm_host.is_empty() {
                 String::new()
-            } else if host_role(fake, realm_host) == "other-host" {
+            } else if !base_url.ends_with(realm_host) {
                 ", realm on another host".to_string()
             } else {
                 ", realm on the registry".to_string()
@@ -167,7 +188,7 @@ impl Wire {
         }
         w.api_version = log
             .iter()
-            .filter(|r| host_role(fake, &r.host) == "registry")
+            .filter(|r| r.listener == Listener::Registry)
             .find_map(|r| header(r, "docker-distribution-api-version"))
             .map(str::to_string);
         w
