@@ -30,9 +30,6 @@ pub(crate) enum Outcome {
     Reset,
 }
 
-/// The HTML login page of the `gar-2023` profile.
-pub const LOGIN_PAGE: &str = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Sign in - Google Accounts</title></head>\n<body><form action=\"/ServiceLogin\" method=\"post\"><input type=\"email\" name=\"identifier\"><button>Next</button></form></body></html>\n";
-
 /// Handle a request end to end; returns the outcome and the names of the faults applied.
 pub(crate) async fn handle(state: &State, req: &Req) -> (Outcome, Vec<String>) {
     let mut applied = Vec::new();

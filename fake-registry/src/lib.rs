@@ -69,7 +69,7 @@ pub mod store;
 pub mod tls;
 
 pub use fault::{FaultAction, FaultFile, FaultMatch, FaultRule};
-pub use layer::LOGIN_PAGE;
+pub use profile::bodies::LOGIN_PAGE;
 pub use profile::{Confidence, Declared, Fact, Profile};
 pub use request_log::{Listener, LoggedRequest};
 pub use seed::{
