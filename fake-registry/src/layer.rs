@@ -13,11 +13,14 @@ use bytes::Bytes;
 use http::Method;
 use serde_json::json;
 
-use crate::api::{self, Route};
+use crate::answer::canned;
+use crate::api;
 use crate::auth;
 use crate::fault::FaultAction;
+use crate::media_type::OCI_INDEX;
 use crate::message::{Req, Resp, percent_encode};
 use crate::profile::{RateLimitStyle, Referrers};
+use crate::route::Route;
 use crate::state::State;
 
 /// What the server should do with a request.
@@ -121,14 +124,14 @@ fn replaced_answer(state: &State, req: &Req, action: &FaultAction) -> Outcome {
         FaultAction::OversizeBody { bytes } => {
             let head = format!(
                 "{{\"schemaVersion\":2,\"mediaType\":\"{}\",\"manifests\":[]",
-                api::OCI_INDEX
+                OCI_INDEX
             );
             let total = (*bytes as usize).max(head.len() + 1);
             let mut body = Vec::with_capacity(total);
             body.extend_from_slice(head.as_bytes());
             body.resize(total - 1, b' ');
             body.push(b'}');
-            Resp::with_body(200, Some(api::OCI_INDEX), body)
+            Resp::with_body(200, Some(OCI_INDEX), body)
         }
         _ => respond(state, req),
     };
@@ -234,14 +237,14 @@ pub(crate) fn respond(state: &State, req: &Req) -> Resp {
         if let Referrers::Redirect(r) = &behaviour.referrers
             && req.path.starts_with(r.target_prefix)
         {
-            return api::canned(&r.target);
+            return canned(&r.target);
         }
         if behaviour.cdn_blobs
             && let Some(r) = cdn_blob(state, req)
         {
             return r;
         }
-        let route = api::route(&req.path);
+        let route = Route::parse(&req.path);
         if route == Route::Unknown {
             return Resp::with_body(
                 404,
@@ -253,7 +256,7 @@ pub(crate) fn respond(state: &State, req: &Req) -> Resp {
         add_profile_headers(state, req, &mut r);
         return r;
     }
-    let route = api::route(&req.path);
+    let route = Route::parse(&req.path);
     if route == Route::Unknown {
         // gorilla/mux's answer in Distribution, the most common one.
         return Resp::with_body(
@@ -346,7 +349,7 @@ fn cdn_blob(state: &State, req: &Req) -> Option<Resp> {
 fn referrers_or_api(state: &State, req: &Req, route: &Route) -> Resp {
     let behaviour = state.profile.behaviour();
     match (route, &behaviour.referrers) {
-        (Route::Referrers { .. }, Referrers::Unsupported(c)) => api::canned(c),
+        (Route::Referrers { .. }, Referrers::Unsupported(c)) => canned(c),
         (Route::Referrers { repo, digest }, Referrers::Redirect(r)) => {
             let location = r
                 .location
@@ -371,7 +374,7 @@ fn referrers_or_api(state: &State, req: &Req, route: &Route) -> Resp {
 /// Referrers config used for non-referrers routes of profiles without the API (never consulted there).
 const SPEC_FALLBACK: crate::profile::ApiReferrers = crate::profile::ApiReferrers {
     status: 200,
-    content_type: api::OCI_INDEX,
+    content_type: OCI_INDEX,
     missing_subject: None,
     missing_repo: None,
     bad_digest: crate::profile::Canned {

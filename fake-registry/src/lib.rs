@@ -54,14 +54,17 @@
 
 #![warn(missing_docs)]
 
+mod answer;
 pub mod api;
 mod auth;
 pub mod digest;
 pub mod fault;
 mod layer;
+pub mod media_type;
 pub(crate) mod message;
 pub mod profile;
 pub mod request_log;
+mod route;
 pub mod seed;
 pub mod server;
 mod state;

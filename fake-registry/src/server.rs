@@ -28,6 +28,7 @@ use crate::layer::{self, Outcome};
 use crate::message::{Req, Resp, parse_query};
 use crate::profile::Profile;
 use crate::request_log::{Listener, LoggedRequest};
+use crate::route::Route;
 use crate::seed::{self, SeedError, SeedSpec, Seeded};
 use crate::state::State;
 use crate::tls::{self, TlsError};
@@ -550,8 +551,8 @@ async fn serve(
 
     // Bound memory per request: manifests may not exceed 4 MiB, anything else 64 MiB. A declared
     // Content-Length over the limit is refused before reading; a body that grows past it is cut off.
-    let is_manifest_put = parts.method == http::Method::PUT
-        && matches!(api::route(&path), api::Route::Manifest { .. });
+    let is_manifest_put =
+        parts.method == http::Method::PUT && matches!(Route::parse(&path), Route::Manifest { .. });
     let limit = if is_manifest_put {
         MAX_MANIFEST_BYTES
     } else {
