@@ -3,8 +3,9 @@
 //! facts it is built on, with their source and confidence, taken from
 //! `shared/reference/registry-behaviours.md` (and the sources behind it), so the compatibility matrix can cite them.
 //!
-//! A profile is applied as a layer in front of the spec-exact API (see `crate::api` and `crate::server`):
-//! the profile decides the referrers answer, the auth dance, extra headers and error shapes; the API does the rest.
+//! A profile is pure data: the request pipeline (`crate::pipeline`) applies it in front of the spec-exact API
+//! (`crate::api`): the profile decides the referrers answer, the auth dance, extra headers and error shapes; the API
+//! does the rest.
 //!
 //! Where the real answer is unknown the profile takes the most widely reported behaviour and marks the fact
 //! [`Confidence::Assumed`].

@@ -24,8 +24,8 @@ use tokio::sync::watch;
 
 use crate::api::{self, MAX_BLOB_BYTES, MAX_MANIFEST_BYTES};
 use crate::fault::{ArmedFault, FaultRule};
-use crate::layer::{self, Outcome};
 use crate::message::{Req, Resp, parse_query};
+use crate::pipeline::{self, Outcome};
 use crate::profile::Profile;
 use crate::request_log::{Listener, LoggedRequest};
 use crate::route::Route;
@@ -612,7 +612,7 @@ async fn serve(
         scheme,
         listener_host: listener_host.clone(),
     };
-    let (outcome, faults) = layer::handle(&state, &req).await;
+    let (outcome, faults) = pipeline::handle(&state, &req).await;
     let fault = (!faults.is_empty()).then(|| faults.join(","));
     match outcome {
         Outcome::Reset => {

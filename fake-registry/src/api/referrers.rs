@@ -77,7 +77,7 @@ pub(crate) fn as_listed(mut d: Descriptor, cfg: &ApiReferrers) -> Descriptor {
 
 /// The referrers answer, from the cache while the store has not changed since it was computed. The answer depends
 /// only on the repository, the digest, the query (filter, page cursor), the store and the fake's fixed settings
-/// (profile, page size); faults act on it afterwards, in the layer.
+/// (profile, page size); faults act on it afterwards, in the pipeline.
 pub(super) fn referrers(
     state: &State,
     req: &Req,

@@ -1,6 +1,7 @@
 //! The spec-exact defaults every profile starts from (`SPEC`, `SPEC_API`, `NO_API` and the pieces they share),
 //! the `oci-1.1` profile that is exactly them, and the synthetic profiles no real registry is known to match.
 
+use crate::profile::bodies::DISTRIBUTION_NOT_FOUND;
 use crate::profile::model::{
     Anonymous, ApiReferrers, ApiVersionHeader, ArtifactTypeFrom, Auth, AutoStorage, Behaviour,
     Canned, Confidence::*, Declared, Fact, FiltersHeader, ProfileDef, RateLimitStyle, RealmHost,
@@ -18,7 +19,7 @@ pub(super) const BEHAVIOURS_MD: &str = "shared/reference/registry-behaviours.md"
 const PLAIN_404: Canned = Canned {
     status: 404,
     content_type: PLAIN,
-    body: "404 page not found\n",
+    body: DISTRIBUTION_NOT_FOUND,
     headers: &[("x-content-type-options", "nosniff")],
 };
 const NAME_UNKNOWN_404: Canned = Canned {
