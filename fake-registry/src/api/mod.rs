@@ -1,7 +1,7 @@
 //! The Distribution API over the store, spec-exact
 //! ([OCI distribution-spec v1.1.1](https://github.com/opencontainers/distribution-spec/blob/v1.1.1/spec.md)).
 //! Profile deviations are applied in front of it by the request pipeline (`crate::pipeline`); the referrers handler takes the profile's
-//! [`ApiReferrers`] so one implementation serves every vendor variant. Routes come parsed ([`crate::route`]).
+//! [`ApiReferrers`] so one implementation serves every vendor variant. Routes come parsed (`crate::route`).
 
 use bytes::Bytes;
 use http::Method;
