@@ -1,5 +1,5 @@
 //! Auth emulation per profile: the 401 challenge, the token endpoint (Bearer profiles) and Basic checks
-//! ([distribution token auth](https://distribution.github.io/distribution/spec/auth/token/); referrers-spec.md §19).
+//! ([distribution token auth](https://distribution.github.io/distribution/spec/auth/token/)).
 //!
 //! Rules (documented in the crate docs):
 //! - no configured credentials: [`Anonymous::Open`] profiles ask for nothing; [`Anonymous::AnonymousToken`]

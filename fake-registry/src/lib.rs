@@ -20,7 +20,8 @@
 //! ## Layers
 //! A request meets, in order: faults ([`fault`]) → the token endpoint → the profile ([`profile`]) → auth → the
 //! spec-exact API over the store. Profiles are declarative values (one `static` each) whose facts carry source
-//! and confidence (`[H]`, `[M]`, `[L]`, assumed) from `shared/reference/registry-behaviours.md`.
+//! and confidence (`[H]`, `[M]`, `[L]`, assumed): the primary source each fact rests on (a distribution-spec section, a
+//! vendor's source file or doc page, an issue thread), or what it is assumed from where none is known.
 //!
 //! ## Decisions where the contract left room (what a demanding platform engineer would expect)
 //! - **Other host.** A second listener on `127.0.0.2` (same port when free) plays another origin: Docker Hub's,
@@ -45,8 +46,8 @@
 //! - **Referrers paging** (`oci-1.1`): `Link: </v2/<name>/referrers/<digest>?last=<digest>>; rel="next"`; the
 //!   cursor is opaque to clients, the page size set by [`Builder::page_size`] (default 50).
 //! - **ECR and index subjects**: aws/containers-roadmap #2783 reports a 405 on *pushing* a referrer whose subject
-//!   is an index; the `ecr` profiles answer that PUT with 405 (registry-behaviours.md words it as a referrers
-//!   answer; the issue thread says push).
+//!   is an index; the `ecr` profiles answer that PUT with 405 (it is sometimes retold as a referrers answer; the
+//!   issue thread says push).
 //! - **Limits**: manifests over 4 MiB → 413 `SIZE_INVALID`; request bodies and upload sessions over 64 MiB → 413;
 //!   the request log keeps the last 20,000 requests.
 //! - **Unknown routes** answer Distribution's `404 page not found` text.

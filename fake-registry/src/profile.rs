@@ -1,7 +1,7 @@
 //! Registry profiles: one small declarative value per real registry (or synthetic case), describing how its
 //! referrers endpoint, `/v2/` answer, auth challenge, token endpoint and rate limit answer. Each profile carries the
-//! facts it is built on, with their source and confidence, taken from
-//! `shared/reference/registry-behaviours.md` (and the sources behind it), so the compatibility matrix can cite them.
+//! facts it is built on, each with its confidence and its primary source (a distribution-spec section, a vendor's
+//! source file or doc page, an issue thread), so the compatibility matrix can cite them.
 //!
 //! A profile is pure data: the request pipeline (`crate::pipeline`) applies it in front of the spec-exact API
 //! (`crate::api`): the profile decides the referrers answer, the auth dance, extra headers and error shapes; the API

@@ -50,7 +50,7 @@ pub struct Fact {
 pub struct Declared {
     /// Does the endpoint answer 200 + index for an existing subject?
     pub referrers_api: bool,
-    /// `"pass"` or `"warn"`: the check verdict with `--seed demo` (check-verdicts.md, last table).
+    /// `"pass"` or `"warn"`: the verdict of the referrers check (`referrers/src/check/referrers.rs`) with `--seed demo`.
     pub check_verdict: &'static str,
     /// The status of the referrers endpoint when there is no API (404, 406, 302, 405, 501).
     pub referrers_status_unsupported: Option<u16>,

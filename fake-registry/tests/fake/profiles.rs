@@ -168,7 +168,8 @@ fn check_golden(reg: &FakeRegistry, what: &str, a: &Reply, g: &Golden) {
     }
 }
 
-/// The verdict check-verdicts.md assigns to a referrers answer (after following redirects).
+/// The verdict the referrers check gives a referrers answer (after following redirects); the fake does not import
+/// the `referrers` crate, so the decision is restated here.
 fn verdict(reg: &FakeRegistry, a: &Reply) -> &'static str {
     let a = if (300..400).contains(&a.status) {
         get(a.header("location").unwrap())

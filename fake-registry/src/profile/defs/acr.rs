@@ -1,6 +1,6 @@
 //! Azure Container Registry.
 
-use super::spec::{BEHAVIOURS_MD, FACT_API_VERSION, OPEN_BEARER, SPEC, UNKNOWN_VENDOR_API};
+use super::spec::{FACT_API_VERSION, OPEN_BEARER, SPEC, UNKNOWN_VENDOR_API};
 use crate::profile::model::{
     Anonymous, Auth, Behaviour, Confidence::*, Declared, Fact, ProfileDef, RealmHost, Referrers,
     Scheme, Service, TokenShape,
@@ -24,19 +24,19 @@ pub(crate) static ACR: ProfileDef = ProfileDef {
         Fact {
             topic: "referrers",
             claim: "referrers API since about 2023-01",
-            source: BEHAVIOURS_MD,
+            source: "Microsoft Tech Community blog 2023-01-05 \"Azure Container Registry: the first cloud registry to support the OCI Specifications 1.1\"",
             confidence: Medium,
         },
         Fact {
             topic: "filter",
             claim: "filter and paging unknown; the fake neither filters nor pages",
-            source: BEHAVIOURS_MD,
+            source: "assumed: unknown on Azure Container Registry",
             confidence: Assumed,
         },
         Fact {
             topic: "auth",
             claim: "Bearer realm=\"https://<name>.azurecr.io/oauth2/token\",service=\"<name>.azurecr.io\" (AAD refresh-token exchange)",
-            source: BEHAVIOURS_MD,
+            source: "Azure/acr docs/AAD-OAuth.md (the challenge of <name>.azurecr.io, POST /oauth2/exchange and /oauth2/token)",
             confidence: Low,
         },
         FACT_API_VERSION,

@@ -1,8 +1,8 @@
 //! JFrog Artifactory with the referrers API (7.90.1+) and without it.
 
 use super::spec::{
-    BEHAVIOURS_MD, FACT_API_VERSION, FACT_NO_API_STORAGE, JSON, NO_API, OPEN_BEARER, SPEC,
-    TOKEN_FULL, UNKNOWN_VENDOR_API,
+    FACT_API_VERSION, FACT_NO_API_STORAGE, JSON, NO_API, OPEN_BEARER, SPEC, TOKEN_FULL,
+    UNKNOWN_VENDOR_API,
 };
 use crate::profile::model::{
     Auth, Behaviour, Canned, Confidence::*, Declared, Fact, ProfileDef, RealmHost, Referrers,
@@ -22,7 +22,7 @@ const ARTIFACTORY_AUTH: Auth = Auth {
 const FACT_ARTIFACTORY_AUTH: Fact = Fact {
     topic: "auth",
     claim: "Bearer with a token endpoint on the same host (realm path /v2/token assumed); anonymous access when enabled",
-    source: BEHAVIOURS_MD,
+    source: "inference (no primary source); the realm path assumed: unknown on Artifactory",
     confidence: Low,
 };
 
@@ -50,7 +50,7 @@ pub(crate) static ARTIFACTORY: ProfileDef = ProfileDef {
         Fact {
             topic: "filter",
             claim: "filter and paging unknown; the fake neither filters nor pages",
-            source: BEHAVIOURS_MD,
+            source: "assumed: unknown on Artifactory",
             confidence: Assumed,
         },
         FACT_ARTIFACTORY_AUTH,

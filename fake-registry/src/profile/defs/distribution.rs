@@ -1,8 +1,6 @@
 //! CNCF Distribution (`registry:2`), and its token-auth 401 bodies that Harbor and Docker Hub send too.
 
-use super::spec::{
-    BEHAVIOURS_MD, FACT_API_VERSION, FACT_NO_API_STORAGE, JSON, NO_API, OPEN_BEARER,
-};
+use super::spec::{FACT_API_VERSION, FACT_NO_API_STORAGE, JSON, NO_API, OPEN_BEARER};
 use crate::profile::model::{
     Auth, Behaviour, Canned, Confidence::*, Declared, Fact, ProfileDef, Scheme,
 };
@@ -37,7 +35,7 @@ pub(crate) static DISTRIBUTION_2_8: ProfileDef = ProfileDef {
         Fact {
             topic: "rate-limit",
             claim: "no rate limiting",
-            source: BEHAVIOURS_MD,
+            source: "distribution/distribution source at v2.8.3 and v3.1.1: no rate limiter (TOOMANYREQUESTS is only a registered error code, registry/api/errcode/register.go)",
             confidence: High,
         },
         FACT_API_VERSION,

@@ -2,8 +2,7 @@
 
 use super::distribution::{UNAUTHORIZED_NO_ACCESS, UNAUTHORIZED_WITH_ACCESS};
 use super::spec::{
-    BEHAVIOURS_MD, FACT_API_VERSION, FACT_NO_API_STORAGE, NO_API, SPEC, TOKEN_FULL,
-    UNKNOWN_VENDOR_API,
+    FACT_API_VERSION, FACT_NO_API_STORAGE, NO_API, SPEC, TOKEN_FULL, UNKNOWN_VENDOR_API,
 };
 use crate::profile::model::{
     Anonymous, Auth, Behaviour, Confidence::*, Declared, Fact, ProfileDef, RateLimitStyle,
@@ -65,19 +64,19 @@ pub(crate) static DOCKERHUB: ProfileDef = ProfileDef {
         Fact {
             topic: "referrers",
             claim: "referrers API supported since about mid/late 2025; answers assumed spec-like (200 + index)",
-            source: BEHAVIOURS_MD,
+            source: "awslabs/soci-snapshotter issue #1828 (Dec 2025: Docker Hub added the referrers API a few months before); its answers assumed: unknown on Docker Hub",
             confidence: Medium,
         },
         Fact {
             topic: "filter",
             claim: "filter support unknown; the fake does not filter",
-            source: BEHAVIOURS_MD,
+            source: "assumed: unknown on Docker Hub",
             confidence: Assumed,
         },
         Fact {
             topic: "paging",
             claim: "paging unknown; the fake answers in one page",
-            source: BEHAVIOURS_MD,
+            source: "assumed: unknown on Docker Hub",
             confidence: Assumed,
         },
         FACT_DOCKERHUB_AUTH,
@@ -114,7 +113,7 @@ pub(crate) static DOCKERHUB_2024: ProfileDef = ProfileDef {
         Fact {
             topic: "referrers",
             claim: "before its support: 404, clients fell back to tags",
-            source: BEHAVIOURS_MD,
+            source: "docker/roadmap issue #724 (2024: no referrers API on Docker Hub; clients use the sha256-<hex> tag schema)",
             confidence: Medium,
         },
         Fact {

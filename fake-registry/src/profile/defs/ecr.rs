@@ -1,8 +1,7 @@
 //! Amazon ECR since its referrers support (2024-06-27) and before it.
 
 use super::spec::{
-    BEHAVIOURS_MD, FACT_API_VERSION, FACT_NO_API_STORAGE, JSON, NO_API, PLAIN, SPEC,
-    UNKNOWN_VENDOR_API,
+    FACT_API_VERSION, FACT_NO_API_STORAGE, JSON, NO_API, PLAIN, SPEC, UNKNOWN_VENDOR_API,
 };
 use crate::profile::model::{
     Anonymous, Auth, Behaviour, Canned, Confidence::*, Declared, Fact, ProfileDef, RateLimitStyle,
@@ -76,19 +75,19 @@ pub(crate) static ECR: ProfileDef = ProfileDef {
         Fact {
             topic: "referrers",
             claim: "200 + index with the index Content-Type",
-            source: BEHAVIOURS_MD,
+            source: "inference from AWS What's New 2024-06 \"Amazon ECR supports OCI Image and Distribution 1.1\"",
             confidence: Low,
         },
         Fact {
             topic: "filter",
             claim: "filter support unknown; the fake does not filter (no OCI-Filters-Applied)",
-            source: BEHAVIOURS_MD,
+            source: "assumed: unknown on Amazon ECR",
             confidence: Assumed,
         },
         Fact {
             topic: "paging",
             claim: "paging unknown; the fake answers in one page",
-            source: BEHAVIOURS_MD,
+            source: "assumed: unknown on Amazon ECR",
             confidence: Assumed,
         },
         FACT_ECR_INDEX_SUBJECT,
@@ -123,7 +122,7 @@ pub(crate) static ECR_2023: ProfileDef = ProfileDef {
         Fact {
             topic: "referrers",
             claim: "no referrers API before 2024-06-27; answer 404 (plain body assumed)",
-            source: "AWS What's New 2024-06; check-verdicts.md",
+            source: "AWS What's New 2024-06 \"Amazon ECR supports OCI Image and Distribution 1.1\" (no API before it); the 404 and its body assumed: unknown on Amazon ECR",
             confidence: Assumed,
         },
         Fact {

@@ -1,6 +1,6 @@
 //! Google Artifact Registry as reported in 2023.
 
-use super::spec::{BEHAVIOURS_MD, FACT_API_VERSION, FACT_NO_API_STORAGE, NO_API, OPEN_BEARER};
+use super::spec::{FACT_API_VERSION, FACT_NO_API_STORAGE, NO_API, OPEN_BEARER};
 use crate::profile::bodies::LOGIN_PAGE;
 use crate::profile::model::{
     Anonymous, Auth, Behaviour, Canned, Confidence::*, Declared, Fact, ProfileDef, RealmHost,
@@ -25,7 +25,7 @@ pub(crate) static GAR_2023: ProfileDef = ProfileDef {
         Fact {
             topic: "referrers",
             claim: "GET /v2/<r>/referrers/<d> answers 302 to an HTML login page that answers 200 text/html",
-            source: "registry-behaviours.md (GAR 2023 reports; registry.k8s.io); referrers-spec.md pitfalls",
+            source: "awslabs/soci-snapshotter docs/registry.md, PR #512 (2023: Artifact Registry redirects the referrers GET to a Google sign-in page)",
             confidence: Medium,
         },
         Fact {
@@ -37,7 +37,7 @@ pub(crate) static GAR_2023: ProfileDef = ProfileDef {
         Fact {
             topic: "auth",
             claim: "oauth2accesstoken; the fake uses Bearer with a same-host token endpoint",
-            source: BEHAVIOURS_MD,
+            source: "Google Cloud docs \"Configure authentication to Artifact Registry for Docker\" (user oauth2accesstoken); the token endpoint is the fake's",
             confidence: Low,
         },
         FACT_API_VERSION,

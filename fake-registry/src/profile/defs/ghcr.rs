@@ -1,6 +1,6 @@
 //! GitHub Container Registry: the reported 404 (`ghcr`) and the 2026 redirect to github.com (`ghcr-2026`).
 
-use super::spec::{BEHAVIOURS_MD, FACT_API_VERSION, FACT_NO_API_STORAGE, JSON, NO_API, PLAIN};
+use super::spec::{FACT_API_VERSION, FACT_NO_API_STORAGE, JSON, NO_API, PLAIN};
 use crate::profile::model::{
     Anonymous, Auth, Behaviour, Canned, Confidence::*, Declared, Fact, ProfileDef, RateLimitStyle,
     RealmHost, RedirectAnswer, Referrers, Scheme, Service, TokenShape,
@@ -64,25 +64,25 @@ pub(crate) static GHCR: ProfileDef = ProfileDef {
         Fact {
             topic: "referrers",
             claim: "an Apr 2026 report shows a 303 to github.com/-/v2/packages/... then 429 instead (not emulated here)",
-            source: BEHAVIOURS_MD,
+            source: "artifacthub/hub issue #4785 (Apr 2026 trace: 303 to github.com, then 429)",
             confidence: Medium,
         },
         Fact {
             topic: "auth",
             claim: "Bearer realm=\"https://ghcr.io/token\",service=\"ghcr.io\",scope=\"repository:<r>:pull\"; anonymous tokens for public images",
-            source: BEHAVIOURS_MD,
+            source: "third-party client reports of ghcr.io (no primary source recorded)",
             confidence: Medium,
         },
         Fact {
             topic: "token",
             claim: "token answer {\"token\": ...} without expires_in",
-            source: BEHAVIOURS_MD,
+            source: "third-party client reports of ghcr.io (no primary source recorded)",
             confidence: Medium,
         },
         Fact {
             topic: "rate-limit",
             claim: "429 with text `toomanyrequests: retry-after: <duration>, allowed: 44000/minute`; secondary limit answers 403 `exceeded a secondary rate limit`",
-            source: BEHAVIOURS_MD,
+            source: "dependabot/cli issue #380 (the 429 text); markrussinovich/refchecker PR #67 (403 secondary rate limit on a ghcr.io push)",
             confidence: Medium,
         },
         FACT_API_VERSION,
@@ -115,7 +115,7 @@ pub(crate) static GHCR_2026: ProfileDef = ProfileDef {
         Fact {
             topic: "referrers",
             claim: "another Apr 2026 report ends the redirect in 429 instead of 404 (not emulated; add a fault)",
-            source: BEHAVIOURS_MD,
+            source: "artifacthub/hub issue #4785 (Apr 2026 trace: 303 to github.com, then 429)",
             confidence: Medium,
         },
         Fact {

@@ -1,6 +1,6 @@
 //! GitLab container registry.
 
-use super::spec::{BEHAVIOURS_MD, FACT_API_VERSION, NO_API, OPEN_BEARER};
+use super::spec::{FACT_API_VERSION, NO_API, OPEN_BEARER};
 use crate::profile::model::{
     Anonymous, Auth, AutoStorage, Behaviour, Confidence::*, Declared, Fact, ProfileDef, RealmHost,
     Scheme, Service, TokenShape,
@@ -24,7 +24,7 @@ pub(crate) static GITLAB: ProfileDef = ProfileDef {
         Fact {
             topic: "referrers",
             claim: "no referrers API: 404 (Distribution-fork text body assumed)",
-            source: BEHAVIOURS_MD,
+            source: "oras-project/oras-go issue #1396 (curl transcript of registry.gitlab.com: the referrers GET answers 404; its body is not shown)",
             confidence: Medium,
         },
         Fact {

@@ -1,9 +1,7 @@
 //! Harbor (goharbor/harbor) before the referrers API (2.7), with its first versions of it (2.8–2.10) and from 2.11.
 
 use super::distribution::{UNAUTHORIZED_NO_ACCESS, UNAUTHORIZED_WITH_ACCESS};
-use super::spec::{
-    BEHAVIOURS_MD, FACT_API_VERSION, FACT_NO_API_STORAGE, INDEX_CT_SOME, NO_API, SPEC, SPEC_API,
-};
+use super::spec::{FACT_API_VERSION, FACT_NO_API_STORAGE, INDEX_CT_SOME, NO_API, SPEC, SPEC_API};
 use crate::profile::model::{
     Anonymous, ApiReferrers, ArtifactTypeFrom, Auth, Behaviour, Canned, Confidence::*, Declared,
     Fact, FiltersHeader, ProfileDef, RealmHost, Referrers, Scheme, Service, TokenShape,
@@ -29,7 +27,7 @@ const HARBOR_AUTH: Auth = Auth {
 const FACT_HARBOR_AUTH: Fact = Fact {
     topic: "auth",
     claim: "Bearer realm=<host>/service/token, service=harbor-registry; anonymous tokens for public projects (token fields assumed)",
-    source: BEHAVIOURS_MD,
+    source: "goharbor/harbor src/core/service/token/token.go (/service/token), creator.go (service \"harbor-registry\")",
     confidence: Medium,
 };
 /// `lib_http.SendError` with `BadRequestCode`: `application/json; charset=utf-8`, one line plus `\n`; the message
@@ -114,7 +112,7 @@ pub(crate) static HARBOR_2_7: ProfileDef = ProfileDef {
         Fact {
             topic: "referrers",
             claim: "the request falls through to the bundled Distribution: 404 text/plain `404 page not found`",
-            source: BEHAVIOURS_MD,
+            source: "inference from goharbor/harbor src/server/registry/route.go and proxy.go at v2.7.0 (other /v2/ paths are reverse-proxied to the bundled Distribution) and Distribution's router answer",
             confidence: Low,
         },
         FACT_HARBOR_AUTH,
@@ -208,7 +206,7 @@ pub(crate) static HARBOR_2_10: ProfileDef = ProfileDef {
         Fact {
             topic: "missing-subject",
             claim: "index Content-Type, but a missing subject still answers 200 `{}` + newline",
-            source: BEHAVIOURS_MD,
+            source: "goharbor/harbor src/server/registry/referrers.go at v2.10.0 (index Content-Type since PR #19212; an unknown subject is still answered `{}`)",
             confidence: High,
         },
         FACT_HARBOR_OLD_FILTER,

@@ -13,8 +13,6 @@ pub(super) const JSON: Option<&str> = Some("application/json");
 pub(super) const INDEX_CT_SOME: Option<&str> = Some(INDEX_CT);
 pub(super) const PLAIN: Option<&str> = Some("text/plain; charset=utf-8");
 
-pub(super) const BEHAVIOURS_MD: &str = "shared/reference/registry-behaviours.md";
-
 /// Distribution's router answer for an unknown route (measured on registry:2.8.2).
 const PLAIN_404: Canned = Canned {
     status: 404,
@@ -115,7 +113,7 @@ pub(super) const NO_API: Behaviour = Behaviour {
 pub(super) const FACT_API_VERSION: Fact = Fact {
     topic: "base",
     claim: "GET /v2/ answers 200 {} with Docker-Distribution-API-Version: registry/2.0 (common to nearly all registries)",
-    source: BEHAVIOURS_MD,
+    source: "distribution/distribution registry/handlers/app.go (ServeHTTP sets the header on every answer, apiBase answers {}); other registries: reports, not checked per vendor",
     confidence: Medium,
 };
 pub(super) const FACT_NO_API_STORAGE: Fact = Fact {
@@ -183,13 +181,13 @@ pub(crate) static OCI_1_1: ProfileDef = ProfileDef {
 const FACT_SYNTHETIC: Fact = Fact {
     topic: "referrers",
     claim: "synthetic: no real registry is known to answer like this; kept because the check must handle it",
-    source: "shared/reference/check-verdicts.md; seeds 000/004",
+    source: "none: synthetic (no registry is known to answer so); kept for the answers the referrers check (referrers/src/check/referrers.rs) must classify",
     confidence: Assumed,
 };
 
 pub(crate) static SYNTHETIC_404_INDEX: ProfileDef = ProfileDef {
     name: "synthetic-404-index",
-    summary: "synthetic: referrers answered with status 404 but a valid OCI index body (seed 000's pass case)",
+    summary: "synthetic: referrers answered with status 404 but a valid OCI index body (the check's non-conformant pass case)",
     emulates: "none (synthetic)",
     synthetic: true,
     declared: Declared {

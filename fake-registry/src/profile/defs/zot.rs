@@ -1,6 +1,6 @@
 //! project-zot/zot.
 
-use super::spec::{BEHAVIOURS_MD, FACT_API_VERSION, OPEN_BEARER, SPEC, SPEC_API};
+use super::spec::{FACT_API_VERSION, OPEN_BEARER, SPEC, SPEC_API};
 use crate::profile::model::{
     ApiReferrers, Auth, Behaviour, Canned, Confidence::*, Declared, Fact, ProfileDef, Referrers,
     Scheme,
@@ -42,7 +42,7 @@ pub(crate) static ZOT: ProfileDef = ProfileDef {
         Fact {
             topic: "paging",
             claim: "no Link paging",
-            source: BEHAVIOURS_MD,
+            source: "project-zot/zot pkg/api/routes.go",
             confidence: High,
         },
         Fact {
