@@ -18,10 +18,27 @@
 //! ```
 //!
 //! ## Layers
-//! A request meets, in order: faults ([`fault`]) → the token endpoint → the profile ([`profile`]) → auth → the
-//! spec-exact API over the store. Profiles are declarative values (one `static` each) whose facts carry source
-//! and confidence (`[H]`, `[M]`, `[L]`, assumed): the primary source each fact rests on (a distribution-spec section, a
-//! vendor's source file or doc page, an issue thread), or what it is assumed from where none is known.
+//! A request meets, in order: faults ([`fault`]) → the token endpoint → the profile's referrers answer when it
+//! comes before auth → auth → the profile's referrers answer → the spec-exact API ([`api`]) over the [`store`];
+//! then the profile's extra headers and the faults' modifications. That chain is the request pipeline
+//! (`pipeline`), plain functions over `Req` → `Resp`. Profiles are declarative values (one `static` each) whose
+//! facts carry source and confidence (`[H]`, `[M]`, `[L]`, assumed): the primary source each fact rests on (a
+//! distribution-spec section, a vendor's source file or doc page, an issue thread), or what it is assumed from where
+//! none is known.
+//!
+//! The modules read bottom-up: each imports only from modules listed before it, and no two reach each other.
+//! 1. Foundations, importing nothing of the crate: [`request_log`] (the logged-request record), [`digest`],
+//!    [`media_type`], `message` (`Req`, `Resp`), `route` (the path router that auth, the pipeline and the API
+//!    read), [`fault`] (the rules), [`tls`].
+//! 2. [`store`]: content-addressed blobs and manifests, tags, the referrers of each subject.
+//! 3. [`profile`]: declarative data only — its vocabulary (`profile/model.rs`), canned vendor bodies
+//!    ([`profile::bodies`]) and one table per vendor family (`profile/defs/*.rs`); `answer` turns its canned
+//!    answers into responses.
+//! 4. `state`: what one running fake shares between listeners and connections.
+//! 5. [`api`]: the spec-exact handlers; [`seed`] (ground-truth content) uses the API's descriptor rule.
+//! 6. `auth`: challenges and the token endpoint.
+//! 7. `pipeline`: the chain above.
+//! 8. [`server`]: the builder and its handle, serving connections, body limits; `main.rs` is the binary.
 //!
 //! ## Decisions where the contract left room (what a demanding platform engineer would expect)
 //! - **Other host.** A second listener on `127.0.0.2` (same port when free) plays another origin: Docker Hub's,
