@@ -1,5 +1,5 @@
 //! Auth emulation per profile: the 401 challenge, the token endpoint (Bearer profiles) and Basic checks
-//! ([distribution token auth](https://distribution.github.io/distribution/spec/auth/token/); referrers-spec.md §19).
+//! ([distribution token auth](https://distribution.github.io/distribution/spec/auth/token/)).
 //!
 //! Rules (documented in the crate docs):
 //! - no configured credentials: [`Anonymous::Open`] profiles ask for nothing; [`Anonymous::AnonymousToken`]
@@ -12,9 +12,10 @@
 use base64::Engine as _;
 use serde_json::{Map, Value};
 
-use crate::api::Route;
+use crate::answer::canned;
 use crate::message::{Req, Resp, parse_query};
 use crate::profile::{Anonymous, RealmHost, Scheme, Service};
+use crate::route::Route;
 use crate::state::State;
 
 /// Which credentials are required, if any.
@@ -71,7 +72,7 @@ pub(crate) fn realm_url(state: &State, req: &Req) -> Option<String> {
 }
 
 fn scope(req: &Req, route: &Route) -> Option<String> {
-    let repo = crate::api::route_repo(route)?;
+    let repo = route.repo()?;
     let actions = match req.method.as_str() {
         "GET" | "HEAD" => "pull",
         "DELETE" => "delete",
@@ -121,9 +122,9 @@ pub(crate) fn challenge(state: &State, req: &Req, route: &Route) -> Resp {
         (Route::Base, Some(b)) => b,
         _ => &auth.unauthorized,
     };
-    let mut resp = crate::api::canned(body);
+    let mut resp = canned(body);
     if body.body.contains("{repo}") {
-        let repo = crate::api::route_repo(route).unwrap_or("");
+        let repo = route.repo().unwrap_or("");
         let action = match req.method.as_str() {
             "GET" | "HEAD" => "pull",
             "DELETE" => "delete",

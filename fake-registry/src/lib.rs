@@ -18,9 +18,27 @@
 //! ```
 //!
 //! ## Layers
-//! A request meets, in order: faults ([`fault`]) → the token endpoint → the profile ([`profile`]) → auth → the
-//! spec-exact API over the store. Profiles are declarative values (one `static` each) whose facts carry source
-//! and confidence (`[H]`, `[M]`, `[L]`, assumed) from `shared/reference/registry-behaviours.md`.
+//! A request meets, in order: faults ([`fault`]) → the token endpoint → the profile's referrers answer when it
+//! comes before auth → auth → the profile's referrers answer → the spec-exact API ([`api`]) over the [`store`];
+//! then the profile's extra headers and the faults' modifications. That chain is the request pipeline
+//! (`pipeline`), plain functions over `Req` → `Resp`. Profiles are declarative values (one `static` each) whose
+//! facts carry source and confidence (`[H]`, `[M]`, `[L]`, assumed): the primary source each fact rests on (a
+//! distribution-spec section, a vendor's source file or doc page, an issue thread), or what it is assumed from where
+//! none is known.
+//!
+//! The modules read bottom-up: each imports only from modules listed before it, and no two reach each other.
+//! 1. Foundations, importing nothing of the crate: [`request_log`] (the logged-request record), [`digest`],
+//!    [`media_type`], `message` (`Req`, `Resp`), `route` (the path router that auth, the pipeline and the API
+//!    read), [`fault`] (the rules), [`tls`].
+//! 2. [`store`]: content-addressed blobs and manifests, tags, the referrers of each subject.
+//! 3. [`profile`]: declarative data only — its vocabulary (`profile/model.rs`), canned vendor bodies
+//!    ([`profile::bodies`]) and one table per vendor family (`profile/defs/*.rs`); `answer` turns its canned
+//!    answers into responses.
+//! 4. `state`: what one running fake shares between listeners and connections.
+//! 5. [`api`]: the spec-exact handlers; [`seed`] (ground-truth content) uses the API's descriptor rule.
+//! 6. `auth`: challenges and the token endpoint.
+//! 7. `pipeline`: the chain above.
+//! 8. [`server`]: the builder and its handle, serving connections, body limits; `main.rs` is the binary.
 //!
 //! ## Decisions where the contract left room (what a demanding platform engineer would expect)
 //! - **Other host.** A second listener on `127.0.0.2` (same port when free) plays another origin: Docker Hub's,
@@ -45,8 +63,8 @@
 //! - **Referrers paging** (`oci-1.1`): `Link: </v2/<name>/referrers/<digest>?last=<digest>>; rel="next"`; the
 //!   cursor is opaque to clients, the page size set by [`Builder::page_size`] (default 50).
 //! - **ECR and index subjects**: aws/containers-roadmap #2783 reports a 405 on *pushing* a referrer whose subject
-//!   is an index; the `ecr` profiles answer that PUT with 405 (registry-behaviours.md words it as a referrers
-//!   answer; the issue thread says push).
+//!   is an index; the `ecr` profiles answer that PUT with 405 (it is sometimes retold as a referrers answer; the
+//!   issue thread says push).
 //! - **Limits**: manifests over 4 MiB → 413 `SIZE_INVALID`; request bodies and upload sessions over 64 MiB → 413;
 //!   the request log keeps the last 20,000 requests.
 //! - **Unknown routes** answer Distribution's `404 page not found` text.
@@ -54,14 +72,17 @@
 
 #![warn(missing_docs)]
 
+mod answer;
 pub mod api;
 mod auth;
 pub mod digest;
 pub mod fault;
-mod layer;
+pub mod media_type;
 pub(crate) mod message;
+mod pipeline;
 pub mod profile;
 pub mod request_log;
+mod route;
 pub mod seed;
 pub mod server;
 mod state;
@@ -69,7 +90,7 @@ pub mod store;
 pub mod tls;
 
 pub use fault::{FaultAction, FaultFile, FaultMatch, FaultRule};
-pub use layer::LOGIN_PAGE;
+pub use profile::bodies::LOGIN_PAGE;
 pub use profile::{Confidence, Declared, Fact, Profile};
 pub use request_log::{Listener, LoggedRequest};
 pub use seed::{

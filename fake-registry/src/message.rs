@@ -1,5 +1,5 @@
-//! The request and response values the layers (fault, auth, profile, api) pass around. Plain data, so each
-//! layer is a function `&Req -> Resp` that is easy to test; `crate::server` converts from and to hyper.
+//! The request and response values the pipeline's stages (fault, auth, profile, api) pass around. Plain data, so
+//! each stage is a function `&Req -> Resp` that is easy to test; `crate::server` converts from and to hyper.
 
 use bytes::Bytes;
 use http::{HeaderMap, Method};

@@ -5,12 +5,16 @@ mod util;
 
 #[path = "fake/api.rs"]
 mod api;
+#[path = "fake/api_referrers.rs"]
+mod api_referrers;
 #[path = "fake/auth.rs"]
 mod auth;
 #[path = "fake/binary.rs"]
 mod binary;
 #[path = "fake/faults.rs"]
 mod faults;
+#[path = "fake/profile_quirks.rs"]
+mod profile_quirks;
 #[path = "fake/profiles.rs"]
 mod profiles;
 #[path = "fake/seed.rs"]

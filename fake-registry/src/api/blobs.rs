@@ -4,11 +4,13 @@
 use bytes::Bytes;
 use serde_json::json;
 
-use super::*;
+use super::shared::{MAX_BLOB_BYTES, digest_invalid, location_origin};
 use crate::digest::{self, ParsedDigest};
+use crate::message::{Req, Resp};
+use crate::state::State;
 use crate::store::UploadError;
 
-pub(super) fn blob_unknown(digest: &str) -> Resp {
+fn blob_unknown(digest: &str) -> Resp {
     Resp::error_detail(
         404,
         "BLOB_UNKNOWN",
@@ -74,30 +76,27 @@ pub(super) fn upload_unknown() -> Resp {
     )
 }
 
-pub(super) fn upload_location(state: &State, req: &Req, repo: &str, id: &str) -> String {
+fn upload_location(state: &State, req: &Req, repo: &str, id: &str) -> String {
     format!(
         "{}/v2/{repo}/blobs/uploads/{id}",
-        super::location_origin(state, req)
+        location_origin(state, req)
     )
 }
 
-pub(super) fn range_header(len: u64) -> String {
+fn range_header(len: u64) -> String {
     format!("0-{}", len.saturating_sub(1))
 }
 
-pub(super) fn blob_created(state: &State, req: &Req, repo: &str, digest: &str) -> Resp {
+fn blob_created(state: &State, req: &Req, repo: &str, digest: &str) -> Resp {
     Resp::empty(201)
         .header(
             "location",
-            format!(
-                "{}/v2/{repo}/blobs/{digest}",
-                super::location_origin(state, req)
-            ),
+            format!("{}/v2/{repo}/blobs/{digest}", location_origin(state, req)),
         )
         .header("docker-content-digest", digest)
 }
 
-pub(super) fn too_large() -> Resp {
+fn too_large() -> Resp {
     Resp::error(413, "SIZE_INVALID", "blob exceeds the size limit")
 }
 
@@ -146,7 +145,7 @@ pub(super) fn upload_status(state: &State, req: &Req, repo: &str, id: &str) -> R
     }
 }
 
-pub(super) fn content_range_start(req: &Req) -> Result<Option<u64>, Resp> {
+fn content_range_start(req: &Req) -> Result<Option<u64>, Resp> {
     let Some(v) = req.header("content-range") else {
         return Ok(None);
     };
@@ -168,7 +167,7 @@ pub(super) fn content_range_start(req: &Req) -> Result<Option<u64>, Resp> {
     }
 }
 
-pub(super) fn upload_error(state: &State, e: UploadError, req: &Req, repo: &str, id: &str) -> Resp {
+fn upload_error(state: &State, e: UploadError, req: &Req, repo: &str, id: &str) -> Resp {
     match e {
         UploadError::Unknown => upload_unknown(),
         UploadError::BadRange(len) => Resp::empty(416)

@@ -5,25 +5,21 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use super::*;
+use super::shared::{MAX_MANIFEST_BYTES, digest_invalid, location_origin, name_unknown};
+use crate::answer::canned;
 use crate::digest::{self, Algorithm, ParsedDigest};
+use crate::media_type::{self, DOCKER_LIST, DOCKER_MANIFEST, OCI_INDEX, OCI_MANIFEST};
+use crate::message::{Req, Resp};
+use crate::state::State;
 use crate::store::{Descriptor, StoredManifest};
 
-pub(super) fn media_type_base(ct: &str) -> String {
-    ct.split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase()
-}
-
 /// Does the `Accept` header admit `media_type`? No header (or no usable entry) admits everything.
-pub(super) fn accepts(req: &Req, media_type: &str) -> bool {
+fn accepts(req: &Req, media_type: &str) -> bool {
     let mut any = false;
     for v in req.headers.get_all("accept") {
         let Ok(v) = v.to_str() else { continue };
         for part in v.split(',') {
-            let t = media_type_base(part);
+            let t = media_type::base(part);
             if t.is_empty() {
                 continue;
             }
@@ -36,7 +32,7 @@ pub(super) fn accepts(req: &Req, media_type: &str) -> bool {
     !any
 }
 
-pub(super) fn validate_reference(reference: &str) -> Result<(), Resp> {
+fn validate_reference(reference: &str) -> Result<(), Resp> {
     if digest::looks_like_digest(reference) {
         if ParsedDigest::parse(reference).is_none() {
             return Err(digest_invalid("invalid digest"));
@@ -101,11 +97,11 @@ pub(super) fn get_manifest(state: &State, req: &Req, repo: &str, reference: &str
 }
 
 /// Why a manifest was refused.
-pub(super) fn manifest_invalid(msg: &str) -> Resp {
+fn manifest_invalid(msg: &str) -> Resp {
     Resp::error(400, "MANIFEST_INVALID", msg)
 }
 
-pub(super) fn descriptor_digest(d: &Value) -> Option<String> {
+fn descriptor_digest(d: &Value) -> Option<String> {
     let s = d.get("digest")?.as_str()?;
     ParsedDigest::parse(s).map(|p| p.text)
 }
@@ -176,7 +172,7 @@ pub(super) fn put_manifest(state: &State, req: &Req, repo: &str, reference: &str
     }
     let header_type = req
         .header("content-type")
-        .map(media_type_base)
+        .map(media_type::base)
         .filter(|t| !t.is_empty());
     let field_type = doc.get("mediaType").and_then(Value::as_str);
     let media_type = match (header_type.as_deref(), field_type) {
@@ -272,7 +268,7 @@ pub(super) fn put_manifest(state: &State, req: &Req, repo: &str, reference: &str
             "location",
             format!(
                 "{}/v2/{repo}/manifests/{digest}",
-                super::location_origin(state, req)
+                location_origin(state, req)
             ),
         )
         .header("docker-content-digest", digest.clone());

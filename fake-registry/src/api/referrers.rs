@@ -5,17 +5,19 @@ use bytes::Bytes;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-use super::*;
+use crate::answer::{canned, canned_ref};
 use crate::digest::ParsedDigest;
-use crate::message::percent_encode;
-use crate::profile::{ArtifactTypeFrom, FiltersHeader};
+use crate::media_type::OCI_INDEX;
+use crate::message::{Req, Resp, percent_encode};
+use crate::profile::{ApiReferrers, ArtifactTypeFrom, FiltersHeader};
+use crate::state::{MAX_CACHED_ANSWERS, State};
 use crate::store::Descriptor;
 
 /// An image index body listing `manifests`.
 ///
 /// Serialised straight from borrowed fields, byte for byte what `json!({...}).to_string()` gave (that went through a
 /// `serde_json::Value`, whose objects list their keys sorted; the field order below is that order).
-pub(crate) fn index_body(manifests: &[Descriptor]) -> Bytes {
+fn index_body(manifests: &[Descriptor]) -> Bytes {
     #[derive(Serialize)]
     struct Index<'a> {
         manifests: Listed<'a>,
@@ -75,7 +77,7 @@ pub(crate) fn as_listed(mut d: Descriptor, cfg: &ApiReferrers) -> Descriptor {
 
 /// The referrers answer, from the cache while the store has not changed since it was computed. The answer depends
 /// only on the repository, the digest, the query (filter, page cursor), the store and the fake's fixed settings
-/// (profile, page size); faults act on it afterwards, in the layer.
+/// (profile, page size); faults act on it afterwards, in the pipeline.
 pub(super) fn referrers(
     state: &State,
     req: &Req,
@@ -101,7 +103,7 @@ pub(super) fn referrers(
     }
     let resp = compute(state, req, repo, digest, cfg);
     let mut cache = lock();
-    if cache.len() >= crate::state::MAX_CACHED_ANSWERS {
+    if cache.len() >= MAX_CACHED_ANSWERS {
         cache.clear();
     }
     cache.insert(key, (generation, resp.clone()));

@@ -3,8 +3,9 @@
 
 use serde_json::json;
 
-use super::*;
-use crate::message::percent_encode;
+use super::shared::name_unknown;
+use crate::message::{Req, Resp, percent_encode};
+use crate::state::State;
 
 pub(super) fn tags_list(state: &State, req: &Req, repo: &str) -> Resp {
     let Some(all) = state.store.tags(repo) else {

@@ -1,6 +1,7 @@
-//! The layers in front of the API, in the order a request meets them:
+//! The request pipeline: the stages in front of the API, in the order a request meets them:
 //! faults (primary listener only) → token endpoint → profile's referrers-before-auth answer → auth →
 //! profile's referrers answer → API; then the profile's extra headers and the faults' modifications.
+//! Each stage is a plain function over [`Req`] and [`Resp`] (no tower layers).
 //!
 //! The other-host listener (127.0.0.2) plays "another host": it serves the token endpoint when the profile's realm
 //! lives there, GAR's HTML login page, and otherwise the same content as the primary listener **without auth**
@@ -13,11 +14,18 @@ use bytes::Bytes;
 use http::Method;
 use serde_json::json;
 
-use crate::api::{self, Route};
+use crate::answer::canned;
+use crate::api;
 use crate::auth;
 use crate::fault::FaultAction;
+use crate::media_type::OCI_INDEX;
 use crate::message::{Req, Resp, percent_encode};
-use crate::profile::{RateLimitStyle, Referrers};
+use crate::profile::bodies::{self, DOCKERHUB_CDN_PREFIX};
+use crate::profile::{
+    ApiReferrers, ApiVersionHeader, ArtifactTypeFrom, Canned, FiltersHeader, RateLimitStyle,
+    Referrers,
+};
+use crate::route::Route;
 use crate::state::State;
 
 /// What the server should do with a request.
@@ -29,9 +37,6 @@ pub(crate) enum Outcome {
     /// Close the connection without an answer.
     Reset,
 }
-
-/// The HTML login page of the `gar-2023` profile.
-pub const LOGIN_PAGE: &str = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Sign in - Google Accounts</title></head>\n<body><form action=\"/ServiceLogin\" method=\"post\"><input type=\"email\" name=\"identifier\"><button>Next</button></form></body></html>\n";
 
 /// Handle a request end to end; returns the outcome and the names of the faults applied.
 pub(crate) async fn handle(state: &State, req: &Req) -> (Outcome, Vec<String>) {
@@ -102,8 +107,8 @@ fn replaced_answer(state: &State, req: &Req, action: &FaultAction) -> Outcome {
         FaultAction::SecondaryRateLimit => Resp::json(
             403,
             &json!({
-                "message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
-                "documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits"
+                "message": bodies::GHCR_SECONDARY_LIMIT_MESSAGE,
+                "documentation_url": bodies::GHCR_SECONDARY_LIMIT_DOCS
             }),
         ),
         FaultAction::Status { status } => {
@@ -124,14 +129,14 @@ fn replaced_answer(state: &State, req: &Req, action: &FaultAction) -> Outcome {
         FaultAction::OversizeBody { bytes } => {
             let head = format!(
                 "{{\"schemaVersion\":2,\"mediaType\":\"{}\",\"manifests\":[]",
-                api::OCI_INDEX
+                OCI_INDEX
             );
             let total = (*bytes as usize).max(head.len() + 1);
             let mut body = Vec::with_capacity(total);
             body.extend_from_slice(head.as_bytes());
             body.resize(total - 1, b' ');
             body.push(b'}');
-            Resp::with_body(200, Some(api::OCI_INDEX), body)
+            Resp::with_body(200, Some(OCI_INDEX), body)
         }
         _ => respond(state, req),
     };
@@ -156,14 +161,12 @@ fn go_duration(secs: u64) -> String {
 pub(crate) fn rate_limited(style: RateLimitStyle, retry_after: Option<&str>) -> Resp {
     let mut resp = match style {
         RateLimitStyle::Spec => Resp::error(429, "TOOMANYREQUESTS", "too many requests"),
-        RateLimitStyle::DockerHub => Resp::error(
-            429,
-            "TOOMANYREQUESTS",
-            "You have reached your pull rate limit. You may increase the limit by authenticating and upgrading: https://www.docker.com/increase-rate-limit",
-        )
-        .header("ratelimit-limit", "100;w=21600")
-        .header("ratelimit-remaining", "0;w=21600")
-        .header("docker-ratelimit-source", "127.0.0.1"),
+        RateLimitStyle::DockerHub => {
+            Resp::error(429, "TOOMANYREQUESTS", bodies::DOCKERHUB_PULL_LIMIT)
+                .header("ratelimit-limit", "100;w=21600")
+                .header("ratelimit-remaining", "0;w=21600")
+                .header("docker-ratelimit-source", "127.0.0.1")
+        }
         RateLimitStyle::Ghcr => {
             let d = retry_after
                 .and_then(|r| r.trim().parse::<u64>().ok())
@@ -175,11 +178,7 @@ pub(crate) fn rate_limited(style: RateLimitStyle, retry_after: Option<&str>) -> 
             )
         }
         RateLimitStyle::Ecr => Resp::error(429, "TOOMANYREQUESTS", "Rate exceeded"),
-        RateLimitStyle::Nginx => Resp::with_body(
-            429,
-            Some("text/html"),
-            "<html>\r\n<head><title>429 Too Many Requests</title></head>\r\n<body>\r\n<center><h1>429 Too Many Requests</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n",
-        ),
+        RateLimitStyle::Nginx => Resp::with_body(429, Some("text/html"), bodies::NGINX_429_PAGE),
     };
     if let Some(r) = retry_after {
         resp = resp.header("retry-after", r);
@@ -214,10 +213,8 @@ fn add_profile_headers(state: &State, req: &Req, resp: &mut Resp) {
         }
     }
     let api_version = match state.profile.behaviour().api_version_header {
-        crate::profile::ApiVersionHeader::Every => {
-            req.path == "/v2" || req.path.starts_with("/v2/")
-        }
-        crate::profile::ApiVersionHeader::BaseOnly => req.path == "/v2" || req.path == "/v2/",
+        ApiVersionHeader::Every => req.path == "/v2" || req.path.starts_with("/v2/"),
+        ApiVersionHeader::BaseOnly => req.path == "/v2" || req.path == "/v2/",
     };
     if api_version && resp.get_header("docker-distribution-api-version").is_none() {
         resp.headers.push((
@@ -237,32 +234,32 @@ pub(crate) fn respond(state: &State, req: &Req) -> Resp {
         if let Referrers::Redirect(r) = &behaviour.referrers
             && req.path.starts_with(r.target_prefix)
         {
-            return api::canned(&r.target);
+            return canned(&r.target);
         }
         if behaviour.cdn_blobs
             && let Some(r) = cdn_blob(state, req)
         {
             return r;
         }
-        let route = api::route(&req.path);
+        let route = Route::parse(&req.path);
         if route == Route::Unknown {
             return Resp::with_body(
                 404,
                 Some("text/plain; charset=utf-8"),
-                "404 page not found\n",
+                bodies::DISTRIBUTION_NOT_FOUND,
             );
         }
         let mut r = referrers_or_api(state, req, &route);
         add_profile_headers(state, req, &mut r);
         return r;
     }
-    let route = api::route(&req.path);
+    let route = Route::parse(&req.path);
     if route == Route::Unknown {
         // gorilla/mux's answer in Distribution, the most common one.
         return Resp::with_body(
             404,
             Some("text/plain; charset=utf-8"),
-            "404 page not found\n",
+            bodies::DISTRIBUTION_NOT_FOUND,
         );
     }
     let is_referrers = matches!(route, Route::Referrers { .. });
@@ -309,7 +306,7 @@ pub(crate) fn respond(state: &State, req: &Req) -> Resp {
         let mut r = Resp::empty(307).header(
             "location",
             format!(
-                "{}{CDN_PREFIX}{alg}/{}/{hex}/data?verify=1700000000-fake",
+                "{}{DOCKERHUB_CDN_PREFIX}{alg}/{}/{hex}/data?verify=1700000000-fake",
                 state.other_base,
                 hex.get(..2).unwrap_or("00")
             ),
@@ -324,12 +321,9 @@ pub(crate) fn respond(state: &State, req: &Req) -> Resp {
     resp
 }
 
-/// Path prefix of Docker Hub's blob CDN on the other host (production.cloudflare.docker.com).
-const CDN_PREFIX: &str = "/registry-v2/docker/registry/v2/blobs/";
-
 /// Serve `/registry-v2/docker/registry/v2/blobs/<alg>/<xx>/<hex>/data` from any repository's blobs.
 fn cdn_blob(state: &State, req: &Req) -> Option<Resp> {
-    let rest = req.path.strip_prefix(CDN_PREFIX)?;
+    let rest = req.path.strip_prefix(DOCKERHUB_CDN_PREFIX)?;
     let mut parts = rest.split('/');
     let (alg, _, hex, data) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
     if data != "data" || parts.next().is_some() {
@@ -341,7 +335,7 @@ fn cdn_blob(state: &State, req: &Req) -> Option<Resp> {
         None => Resp::with_body(
             404,
             Some("application/xml"),
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>NoSuchKey</Code></Error>",
+            bodies::DOCKERHUB_CDN_NO_SUCH_KEY,
         ),
     })
 }
@@ -349,7 +343,7 @@ fn cdn_blob(state: &State, req: &Req) -> Option<Resp> {
 fn referrers_or_api(state: &State, req: &Req, route: &Route) -> Resp {
     let behaviour = state.profile.behaviour();
     match (route, &behaviour.referrers) {
-        (Route::Referrers { .. }, Referrers::Unsupported(c)) => api::canned(c),
+        (Route::Referrers { .. }, Referrers::Unsupported(c)) => canned(c),
         (Route::Referrers { repo, digest }, Referrers::Redirect(r)) => {
             let location = r
                 .location
@@ -372,12 +366,12 @@ fn referrers_or_api(state: &State, req: &Req, route: &Route) -> Resp {
 }
 
 /// Referrers config used for non-referrers routes of profiles without the API (never consulted there).
-const SPEC_FALLBACK: crate::profile::ApiReferrers = crate::profile::ApiReferrers {
+const SPEC_FALLBACK: ApiReferrers = ApiReferrers {
     status: 200,
-    content_type: api::OCI_INDEX,
+    content_type: OCI_INDEX,
     missing_subject: None,
     missing_repo: None,
-    bad_digest: crate::profile::Canned {
+    bad_digest: Canned {
         status: 400,
         content_type: None,
         body: "",
@@ -387,8 +381,8 @@ const SPEC_FALLBACK: crate::profile::ApiReferrers = crate::profile::ApiReferrers
     filter_multi: false,
     paging: false,
     total_count: false,
-    filters_header: crate::profile::FiltersHeader::Spec,
-    artifact_type_from: crate::profile::ArtifactTypeFrom::Spec,
+    filters_header: FiltersHeader::Spec,
+    artifact_type_from: ArtifactTypeFrom::Spec,
     size_includes_blobs: false,
     trailing_newline: false,
 };
