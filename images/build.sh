@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the project's real-registry test images locally, FROM scratch, with no registry to pull from.
 #
-#   images/build.sh [--force] [distribution|ferro-oci-server ...]   (no name: all images)
+#   images/build.sh [--force] [NAME ...]   (NAME: a folder of images/ with a recipe; no name: all of them)
 #
 # Each image is a binary plus the shared libraries `ldd` lists (and the few /etc files it needs), staged into a
 # temporary build context and built with `docker build`. No Dockerfile has a `# syntax=` line: that would make
@@ -22,10 +22,6 @@ BUILD_DIR="$HERE/.build"
 CACHE_DIR="${OCI_REFERRERS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oci-referrers-compat}"
 LABEL_INPUTS="io.oci-referrers-compat.inputs"
 
-DISTRIBUTION_VERSION="2.8.2"
-DISTRIBUTION_IMAGE="oci-referrers/distribution:${DISTRIBUTION_VERSION}"
-FERRO_VERSION="1.0.0"
-FERRO_IMAGE="oci-referrers/ferro-oci-server:${FERRO_VERSION}"
 
 log() { printf '[images] %s\n' "$*" >&2; }
 
@@ -86,67 +82,95 @@ build_context() {
     log "built $image"
 }
 
-build_distribution() {
-    local bin=/usr/bin/docker-registry ctx installed
-    if [ ! -x "$bin" ]; then
-        log "error: $bin missing: apt-get install docker-registry (Debian package, $DISTRIBUTION_VERSION)"
-        return 1
-    fi
-    installed="$(dpkg-query -W -f '${Version}' docker-registry 2>/dev/null || echo unknown)"
-    case "$installed" in
-    "$DISTRIBUTION_VERSION"*) ;;
-    *) log "warning: docker-registry package is $installed, expected $DISTRIBUTION_VERSION" ;;
-    esac
-    ctx="$(mktemp -d)"
-    trap 'rm -rf "$ctx"' RETURN
-    cp "$HERE/distribution/Dockerfile" "$ctx/Dockerfile"
-    stage_etc "$ctx/rootfs"
-    stage_binary "$bin" "$ctx/rootfs" /usr/bin/docker-registry
-    install -D -m 0644 "$HERE/distribution/config.yml" "$ctx/rootfs/etc/docker/registry/config.yml"
-    # test fixture for the htpasswd row (REGISTRY_AUTH=htpasswd at run time; unused otherwise): oci-test/oci-test-password
-    install -D -m 0644 "$HERE/distribution/htpasswd" "$ctx/rootfs/etc/docker/registry/htpasswd"
-    mkdir -p "$ctx/rootfs/var/lib/registry"
-    build_context "$DISTRIBUTION_IMAGE" "$ctx" "$installed"
+# A recipe is images/<name>/recipe (bash assignments: IMAGE, VERSION, SOURCE=deb|crate, DEB_PACKAGE or CRATE and
+# CRATE_FEATURES, BIN, DEST, FILES, DIRS) beside images/<name>/Dockerfile. Every folder with a recipe is an image.
+recipe_names() {
+    local d
+    for d in "$HERE"/*/; do
+        [ -f "$d/recipe" ] && basename "$d"
+    done
 }
 
-build_ferro() {
-    # The compiled binary is cached outside the work tree, so a fresh clone on the same machine (CI) reuses it.
-    local root="$CACHE_DIR/ferro-oci-server-$FERRO_VERSION" bin ctx
-    bin="$root/bin/ferro-oci-server"
-    if [ ! -x "$bin" ]; then
-        log "compiling ferro-oci-server $FERRO_VERSION (cargo install --locked, release)"
+# binary_from_deb: the recipe's BIN, installed by its Debian package; prints the package version.
+binary_from_deb() {
+    if [ ! -x "$BIN" ]; then
+        log "error: $BIN missing: apt-get install $DEB_PACKAGE (Debian package, $VERSION; .ci/images.sh installs it)"
+        return 1
+    fi
+    local installed
+    installed="$(dpkg-query -W -f '${Version}' "$DEB_PACKAGE" 2>/dev/null || echo unknown)"
+    case "$installed" in
+    "$VERSION"*) ;;
+    *) log "warning: $DEB_PACKAGE package is $installed, expected $VERSION" ;;
+    esac
+    STAGED_BIN="$BIN"
+    LABEL_VERSION="$installed"
+}
+
+# binary_from_crate: `cargo install CRATE --version =VERSION --locked [--features ...]` into the cache (outside the
+# work tree, so fresh clones on one machine share it; cargo skips it when already installed).
+binary_from_crate() {
+    local root="$CACHE_DIR/$CRATE-$VERSION" features=()
+    [ -z "$CRATE_FEATURES" ] || features=(--features "$CRATE_FEATURES")
+    STAGED_BIN="$root/bin/$BIN"
+    LABEL_VERSION="$VERSION"
+    if [ ! -x "$STAGED_BIN" ]; then
+        log "compiling $CRATE $VERSION (cargo install --locked, release)"
         local start=$SECONDS
         mkdir -p "$CACHE_DIR"
-        CARGO_TARGET_DIR="$BUILD_DIR/ferro-target" cargo install ferro-oci-server \
-            --version "=$FERRO_VERSION" --locked --quiet --root "$root"
-        log "compiled ferro-oci-server in $((SECONDS - start))s"
-        rm -rf "$BUILD_DIR/ferro-target"
+        CARGO_TARGET_DIR="$BUILD_DIR/$CRATE-target" cargo install "$CRATE" \
+            --version "=$VERSION" --locked --quiet --root "$root" "${features[@]}"
+        log "compiled $CRATE in $((SECONDS - start))s"
+        rm -rf "$BUILD_DIR/$CRATE-target"
     fi
-    ctx="$(mktemp -d)"
-    trap 'rm -rf "$ctx"' RETURN
-    cp "$HERE/ferro-oci-server/Dockerfile" "$ctx/Dockerfile"
-    stage_etc "$ctx/rootfs"
-    stage_binary "$bin" "$ctx/rootfs" /usr/local/bin/ferro-oci-server
-    mkdir -p "$ctx/rootfs/var/lib/ferro-oci"
-    build_context "$FERRO_IMAGE" "$ctx" "$FERRO_VERSION"
+}
+
+# build_recipe NAME: stage images/NAME's binary, libraries, files and folders into a build context and build it.
+build_recipe() {
+    local name="$1" dir="$HERE/$1" ctx pair
+    (
+        IMAGE="" VERSION="" SOURCE="" DEB_PACKAGE="" CRATE="" CRATE_FEATURES="" BIN="" DEST="" FILES="" DIRS=""
+        # shellcheck source=/dev/null
+        . "$dir/recipe"
+        case "$SOURCE" in
+        deb) binary_from_deb ;;
+        crate) binary_from_crate ;;
+        *) log "error: $dir/recipe: SOURCE must be deb or crate, not '$SOURCE'"; exit 1 ;;
+        esac
+        ctx="$(mktemp -d)"
+        trap 'rm -rf "$ctx"' EXIT
+        cp "$dir/Dockerfile" "$ctx/Dockerfile"
+        stage_etc "$ctx/rootfs"
+        stage_binary "$STAGED_BIN" "$ctx/rootfs" "$DEST"
+        for pair in $FILES; do
+            install -D -m 0644 "$dir/${pair%%:*}" "$ctx/rootfs${pair#*:}"
+        done
+        for pair in $DIRS; do
+            mkdir -p "$ctx/rootfs$pair"
+        done
+        build_context "$IMAGE:$VERSION" "$ctx" "$LABEL_VERSION"
+    )
 }
 
 FORCE=0
 names=()
+known="$(recipe_names | tr '\n' ' ')"
 for arg in "$@"; do
     case "$arg" in
     --force) FORCE=1 ;;
-    distribution | ferro-oci-server) names+=("$arg") ;;
     -h | --help) sed -n '2,17p' "$0"; exit 0 ;;
-    *) log "unknown argument: $arg"; exit 2 ;;
+    -*) log "unknown argument: $arg"; exit 2 ;;
+    *)
+        case " $known" in
+        *" $arg "*) names+=("$arg") ;;
+        *) log "unknown image: $arg (images with a recipe: $known)"; exit 2 ;;
+        esac
+        ;;
     esac
 done
-[ "${#names[@]}" -gt 0 ] || names=(distribution ferro-oci-server)
+[ "${#names[@]}" -gt 0 ] || read -r -a names <<<"$known"
 
 command -v docker >/dev/null || { log "error: docker not found"; exit 1; }
 for name in "${names[@]}"; do
-    case "$name" in
-    distribution) build_distribution ;;
-    ferro-oci-server) build_ferro ;;
-    esac
+    build_recipe "$name"
 done
