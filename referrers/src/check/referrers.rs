@@ -4,10 +4,9 @@
 use serde_json::{Value, json};
 use std::time::Instant;
 
-use super::{
-    CheckConfig, CheckResult, REFERRERS_ID, Status, api_version, remediation, requests_evidence,
-    result,
-};
+use super::evidence::{api_version, requests_evidence};
+use super::remediation;
+use super::types::{CheckConfig, CheckResult, REFERRERS_ID, Status, result};
 use crate::http::{HttpClient, HttpError, Op, Req, Resp, redact_url};
 use crate::probe::{ReferrersAnswer, classify_referrers_answer, standard_index_content_type};
 use crate::resolve::{Resolved, resolve};
