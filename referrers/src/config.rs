@@ -150,7 +150,8 @@ pub struct RetryPolicy {
     pub initial_backoff: Duration,
     /// Backoff ceiling (a `Retry-After` may ask for more, within the budget).
     pub max_backoff: Duration,
-    /// Redirects followed per request (check-verdicts: "at most a few").
+    /// Redirects followed per request (five by default: the limit RFC 9110 §15.4 recalls from its predecessors,
+    /// <https://www.rfc-editor.org/rfc/rfc9110#section-15.4>).
     pub max_redirects: usize,
     /// Response body cap (4 MiB: the spec's manifest minimum).
     pub max_body_bytes: usize,

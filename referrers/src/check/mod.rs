@@ -1,5 +1,5 @@
-//! The four doctor checks: `check.integration.oci.referrers` (the decision table in check-verdicts.md) and its
-//! related `registry`, `pull` and `capabilities` checks. Each returns a result value; nothing is printed.
+//! The four doctor checks: `check.integration.oci.referrers` (the decision table in docs/check-decision-table.md)
+//! and its related `registry`, `pull` and `capabilities` checks. Each returns a result value; nothing is printed.
 //!
 //! The modules, bottom-up: `types` (ids, configuration, verdict, result), `evidence`, `remediation`, `related`
 //! (what the three related checks share); then one module per check: `referrers`, `registry`, `pull`,

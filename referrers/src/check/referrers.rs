@@ -1,4 +1,4 @@
-//! `check.integration.oci.referrers`: check-verdicts.md step 1 (resolve the test image digest) and step 2
+//! `check.integration.oci.referrers`: docs/check-decision-table.md step 1 (resolve the test image digest) and step 2
 //! (probe the referrers API), every row.
 
 use serde_json::{Value, json};

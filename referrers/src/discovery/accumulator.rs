@@ -55,8 +55,8 @@ impl Acc {
         self.referrers.reserve(n);
         self.positions.reserve(n, |&(h, _)| h);
     }
-    /// Add a descriptor found by `source` (one of [`SOURCES`](super::sources::SOURCES)), merging by digest; returns true when
-    /// it was new.
+    /// Add a descriptor found by `source` (one of [`SOURCES`](super::sources::SOURCES)), merging by digest; returns
+    /// true when it was new.
     pub fn add(&mut self, d: Descriptor, source: &str) -> bool {
         let hash = self.hasher.hash_one(d.digest.as_str());
         let referrers = &mut self.referrers;

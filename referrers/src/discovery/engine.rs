@@ -24,8 +24,9 @@ enum Start {
     Page(Box<FirstPage>),
 }
 
-/// Learn the capability from a first-page answer (check-verdicts "Discovery": only from an existing subject for a
-/// negative; never from transient errors).
+/// Learn the capability from a first-page answer: "unsupported" only when the subject manifest is known to exist
+/// (a supporting registry may answer a missing subject with 400, 404 or `{}`), never from a transient error
+/// (docs/check-decision-table.md, "Discovery").
 async fn learn(
     d: &Shared,
     op: &Op,
@@ -48,8 +49,8 @@ async fn learn(
         if st.exists != Some(true) {
             return;
         }
-        // ECR answers 405 for referrers of an index subject while supporting the API (aws/containers-roadmap
-        // #2783): a 405 teaches nothing unless the subject is known not to be an index.
+        // ECR answers 405 around referrers of an index subject while supporting the API
+        // (aws/containers-roadmap#2783): a 405 teaches nothing unless the subject is known not to be an index.
         if matches!(answer, ReferrersAnswer::Unsupported { status: 405 })
             && st.is_index != Some(false)
         {

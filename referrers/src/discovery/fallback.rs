@@ -69,7 +69,7 @@ async fn tag_schema(d: &Shared, op: &Op, repo: &str, subject: &Digest, acc: &mut
             return 0;
         }
     }
-    // GitLab resolves the tag to the subject itself (oras-go #1396): never report the subject's children.
+    // GitLab resolves the tag to the subject itself (oras-project/oras-go#1396): never report the subject's children.
     let is_subject = subject.verify(&resp.body) == Some(true)
         || resp
             .header("docker-content-digest")

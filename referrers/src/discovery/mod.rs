@@ -1,6 +1,6 @@
 //! Referrer discovery for one subject or many: capability probe and cache per (registry, repository), the
 //! referrers API with `Link` paging and filters, the tag-schema and cosign-tag fallbacks, merge, verify mode, and
-//! the batch runner. Every answer is read as check-verdicts.md ("Discovery") says.
+//! the batch runner. Every answer is read as docs/check-decision-table.md ("Discovery") says.
 //!
 //! The modules, bottom-up: `types` and `sources` (the public values, the source labels); `shared` (what a
 //! [`Discoverer`] shares between its subjects); `accumulator`, `answer` and `filter` (what one subject's discovery

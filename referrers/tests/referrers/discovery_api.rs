@@ -1,6 +1,6 @@
-//! Discovery through the referrers API: the listing, `Link` paging and
-//! its guards (origin, loops, page and descriptor caps), the `artifactType` filter, non-standard answers used with a
-//! note, invalid descriptors, and a rate limit mid-listing.
+//! Discovery through the referrers API (the rows of docs/check-decision-table.md "Discovery" that use the API): the
+//! listing, `Link` paging and its guards (origin, loops, page and descriptor caps), the `artifactType` filter,
+//! non-standard answers used with a note, invalid descriptors, and a rate limit mid-listing.
 
 use crate::discovery_support::*;
 use crate::support::*;

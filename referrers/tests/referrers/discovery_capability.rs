@@ -1,5 +1,6 @@
-//! The answers that are not a listing (missing repository, 400, authorization, transient errors, an exhausted
-//! budget, an invalid subject) and what the capability cache learns from an answer, or does not.
+//! The rows of docs/check-decision-table.md "Discovery" that are not a listing (missing repository, 400,
+//! authorization, transient errors, an exhausted budget, an invalid subject), and what the capability cache learns
+//! from an answer, or does not.
 
 use crate::discovery_support::*;
 use crate::support::*;
