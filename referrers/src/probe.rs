@@ -1,5 +1,5 @@
 //! What an answer of `GET /v2/<name>/referrers/<digest>` means, read the same way by the check and by discovery
-//! (check-verdicts.md, step 2 and "Discovery").
+//! (docs/check-decision-table.md, step 2 and "Discovery").
 
 use crate::error_kind::ErrorKind;
 use crate::http::Resp;

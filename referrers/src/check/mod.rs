@@ -1,186 +1,29 @@
-//! The four doctor checks: `check.integration.oci.referrers` (the decision table in check-verdicts.md) and its
-//! related `registry`, `pull` and `capabilities` checks. Each returns a result value; nothing is printed.
+//! The four doctor checks: `check.integration.oci.referrers` (the decision table in docs/check-decision-table.md)
+//! and its related `registry`, `pull` and `capabilities` checks. Each returns a result value; nothing is printed.
+//!
+//! The modules, bottom-up: `types` (ids, configuration, verdict, result), `evidence`, `remediation`, `related`
+//! (what the three related checks share); then one module per check: `referrers`, `registry`, `pull`,
+//! `capabilities`. This file runs them all.
 
-mod others;
+mod capabilities;
+mod evidence;
+mod pull;
 mod referrers;
+mod registry;
+mod related;
 mod remediation;
+mod types;
 
-pub use others::{capabilities_check, pull_check, registry_check};
+pub use capabilities::capabilities_check;
+pub use pull::pull_check;
 pub use referrers::referrers_check;
+pub use registry::registry_check;
+pub use types::{
+    CAPABILITIES_ID, CheckConfig, CheckResult, DEFAULT_REPOSITORY, DEFAULT_TAG, PULL_ID,
+    REFERRERS_ID, REGISTRY_ID, Status,
+};
 
-use crate::config::RegistryConfig;
-use crate::http::{Exchange, HttpClient};
 use crate::telemetry::Metrics;
-use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
-
-/// Check ids.
-pub const REFERRERS_ID: &str = "check.integration.oci.referrers";
-/// Registry reachability check id.
-pub const REGISTRY_ID: &str = "check.integration.oci.registry";
-/// Pull check id.
-pub const PULL_ID: &str = "check.integration.oci.pull";
-/// Capability record check id.
-pub const CAPABILITIES_ID: &str = "check.integration.oci.capabilities";
-
-/// Seed default of `OCI:TestRepository`.
-pub const DEFAULT_REPOSITORY: &str = "library/alpine";
-/// Seed default of `OCI:TestTag`.
-pub const DEFAULT_TAG: &str = "latest";
-
-/// A check's verdict.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    /// Works.
-    Pass,
-    /// Works with a fallback / degraded.
-    Warn,
-    /// Could not verify.
-    Info,
-    /// Broken.
-    Fail,
-}
-
-impl Status {
-    /// Every verdict, in the order of the enum.
-    pub const ALL: &'static [Status] = &[Status::Pass, Status::Warn, Status::Info, Status::Fail];
-
-    /// `pass`, `warn`, `info`, `fail`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Pass => "pass",
-            Status::Warn => "warn",
-            Status::Info => "info",
-            Status::Fail => "fail",
-        }
-    }
-}
-
-impl std::fmt::Display for Status {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for Status {
-    type Err = String;
-
-    /// Parses `pass`, `warn`, `info` or `fail`; the error lists them.
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Status::ALL
-            .iter()
-            .copied()
-            .find(|v| v.as_str() == s)
-            .ok_or_else(|| format!("unknown verdict {s:?}; expected one of pass, warn, info, fail"))
-    }
-}
-
-/// What the checks need (seed keys `OCI:RegistryUrl`, `OCI:TestRepository`, `OCI:TestTag`, credentials, budget).
-#[derive(Debug, Clone)]
-pub struct CheckConfig {
-    /// The registry.
-    pub registry: RegistryConfig,
-    /// `OCI:TestRepository`, default `library/alpine`.
-    pub repository: String,
-    /// `OCI:TestTag`, default `latest` (a digest is accepted too).
-    pub tag: String,
-}
-
-impl CheckConfig {
-    /// Seed defaults for repository and tag.
-    pub fn new(registry: RegistryConfig) -> CheckConfig {
-        CheckConfig {
-            registry,
-            repository: DEFAULT_REPOSITORY.into(),
-            tag: DEFAULT_TAG.into(),
-        }
-    }
-}
-
-/// One check's result.
-#[derive(Debug, Clone, Serialize)]
-pub struct CheckResult {
-    /// e.g. `check.integration.oci.referrers`.
-    pub check_id: String,
-    /// The seed's severity: `warn`.
-    pub severity: String,
-    /// The seed's tags.
-    pub tags: Vec<String>,
-    /// Verdict.
-    pub status: Status,
-    /// One line.
-    pub message: String,
-    /// registry, repository, tag, digest, requests, probe_ms, api_version, referrer_count, notes, ...
-    pub evidence: Value,
-    /// What to do.
-    pub remediation: Vec<String>,
-}
-
-fn tags() -> Vec<String> {
-    ["registry", "oci", "referrers", "compatibility", "oci-1.1"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect()
-}
-
-pub(crate) fn result(
-    id: &str,
-    status: Status,
-    message: String,
-    evidence: Value,
-    remediation: Vec<String>,
-) -> CheckResult {
-    CheckResult {
-        check_id: id.into(),
-        severity: "warn".into(),
-        tags: tags(),
-        status,
-        message,
-        evidence,
-        remediation,
-    }
-}
-
-/// Requests for evidence: method, path (or full redacted URL for another host), status, Content-Type, duration.
-pub(crate) fn requests_evidence(client: &HttpClient, exchanges: &[Exchange]) -> Value {
-    let own = client.host_label();
-    Value::Array(
-        exchanges
-            .iter()
-            .map(|e| {
-                let path = if e.host == own {
-                    url::Url::parse(&e.url)
-                        .map(|u| match u.query() {
-                            Some(q) => format!("{}?{q}", u.path()),
-                            None => u.path().to_string(),
-                        })
-                        .unwrap_or_else(|_| e.url.clone())
-                } else {
-                    e.url.clone()
-                };
-                let mut v = json!({
-                    "method": e.method, "path": path, "status": e.status,
-                    "content_type": e.content_type, "duration_ms": e.duration_ms,
-                });
-                if let Some(err) = &e.error {
-                    v["error"] = json!(err);
-                }
-                v
-            })
-            .collect(),
-    )
-}
-
-/// `Docker-Distribution-API-Version` from the first exchange that carried it.
-pub(crate) fn api_version(exchanges: &[Exchange]) -> Option<String> {
-    exchanges.iter().find_map(|e| {
-        e.response_headers
-            .iter()
-            .find(|(k, _)| k == "docker-distribution-api-version")
-            .map(|(_, v)| v.clone())
-    })
-}
 
 /// The four checks, referrers first, sharing one time budget (`cfg.registry.timeout` is the whole budget: each
 /// check gets what the previous ones left).

@@ -1,13 +1,12 @@
-//! `check.integration.oci.referrers`: check-verdicts.md step 1 (resolve the test image digest) and step 2
+//! `check.integration.oci.referrers`: docs/check-decision-table.md step 1 (resolve the test image digest) and step 2
 //! (probe the referrers API), every row.
 
 use serde_json::{Value, json};
 use std::time::Instant;
 
-use super::{
-    CheckConfig, CheckResult, REFERRERS_ID, Status, api_version, remediation, requests_evidence,
-    result,
-};
+use super::evidence::{api_version, requests_evidence};
+use super::remediation;
+use super::types::{CheckConfig, CheckResult, REFERRERS_ID, Status, result};
 use crate::http::{HttpClient, HttpError, Op, Req, Resp, redact_url};
 use crate::probe::{ReferrersAnswer, classify_referrers_answer, standard_index_content_type};
 use crate::resolve::{Resolved, resolve};

@@ -1,5 +1,17 @@
-//! Remediation texts, after the seed's "How to Fix" with its registry versions corrected (check-verdicts.md:
-//! Harbor 2.8+, not 2.6+; CNCF Distribution 2.8/3.x does not support the API; no `OCI-Distribution-API-Version`).
+//! Remediation texts, after the seed's "How to Fix" with its registry versions corrected. The sources of the
+//! versions named:
+//! - Harbor: the referrers API first shipped in 2.8.0 (goharbor/harbor#18324; `src/server/registry/route.go` at
+//!   v2.7.0 has no referrers route), not 2.6; 2.10.0 is the first to answer with the index `Content-Type`
+//!   (`src/server/registry/referrers.go` at v2.8.0, v2.9.0 and v2.10.0).
+//! - Quay: the route exists only with `FEATURE_REFERRERS_API` (quay/quay `endpoints/v2/referrers.py`).
+//! - Amazon ECR: <https://aws.amazon.com/about-aws/whats-new/2024/06/amazon-ecr-oci-image-distribution-version-1-1/>.
+//! - JFrog Artifactory 7.90.1, behind `artifactory.oci.referrers.api.enabled`:
+//!   <https://jfrog.com/help/r/jfrog-artifactory-documentation/use-referrers-rest-api-to-discover-oci-references>.
+//! - CNCF Distribution 2.8 and 3.x register no referrers route (distribution/distribution `registry/handlers/app.go`).
+//! - Google Artifact Registry redirected the endpoint to a sign-in page (awslabs/soci-snapshotter `docs/registry.md`).
+//! - No version of the distribution spec defines an `OCI-Distribution-API-Version` header; the only version header
+//!   it names is Docker's optional legacy one
+//!   (<https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#legacy-docker-support-http-headers>).
 
 pub(crate) fn related() -> String {
     "Related checks: check.integration.oci.capabilities (capability matrix including referrers), \

@@ -4,8 +4,11 @@
 
 use std::collections::HashSet;
 
-use super::engine::{Acc, describe, status_kind, wanted};
-use super::{Discoverer, Method};
+use super::accumulator::Acc;
+use super::answer::{describe, status_kind};
+use super::filter::wanted;
+use super::shared::Shared;
+use super::types::Method;
 use crate::error_kind::ErrorKind;
 use crate::http::{Op, Req, redact_url};
 use crate::spec::media::{MANIFEST_ACCEPT, essence};
@@ -16,8 +19,9 @@ use crate::spec::{
 /// Cosign tag suffixes.
 pub const COSIGN_SUFFIXES: [&str; 3] = [".sig", ".att", ".sbom"];
 
+/// Both fallbacks, tag schema first; the method says which of them found referrers.
 pub(super) async fn run(
-    d: &Discoverer,
+    d: &Shared,
     op: &Op,
     repo: &str,
     subject: &Digest,
@@ -37,8 +41,8 @@ pub(super) async fn run(
 }
 
 /// The tag-schema index; returns how many referrers it found (duplicates included).
-async fn tag_schema(d: &Discoverer, op: &Op, repo: &str, subject: &Digest, acc: &mut Acc) -> usize {
-    let client = &d.inner.client;
+async fn tag_schema(d: &Shared, op: &Op, repo: &str, subject: &Digest, acc: &mut Acc) -> usize {
+    let client = &d.client;
     let tag = tag_schema_name(subject.as_str());
     let url = client.v2_url(&format!("{repo}/manifests/{tag}"));
     let resp = match client
@@ -65,7 +69,7 @@ async fn tag_schema(d: &Discoverer, op: &Op, repo: &str, subject: &Digest, acc: 
             return 0;
         }
     }
-    // GitLab resolves the tag to the subject itself (oras-go #1396): never report the subject's children.
+    // GitLab resolves the tag to the subject itself (oras-project/oras-go#1396): never report the subject's children.
     let is_subject = subject.verify(&resp.body) == Some(true)
         || resp
             .header("docker-content-digest")
@@ -76,7 +80,7 @@ async fn tag_schema(d: &Discoverer, op: &Op, repo: &str, subject: &Digest, acc: 
         ));
         return 0;
     }
-    let index = match parse_index(&resp.body, d.inner.opts.max_descriptors) {
+    let index = match parse_index(&resp.body, d.opts.max_descriptors) {
         Ok(i) => i,
         Err(e) => {
             acc.note(format!(
@@ -110,7 +114,7 @@ async fn tag_schema(d: &Discoverer, op: &Op, repo: &str, subject: &Digest, acc: 
             acc.note("tag-schema index lists the subject itself; skipped".into());
             continue;
         }
-        if wanted(d, desc.artifact_type.as_deref()) {
+        if wanted(&d.opts, desc.artifact_type.as_deref()) {
             acc.add(desc, "tag-schema");
             found += 1;
         }
@@ -119,14 +123,8 @@ async fn tag_schema(d: &Discoverer, op: &Op, repo: &str, subject: &Digest, acc: 
 }
 
 /// Cosign tags through paged `tags/list`; returns how many referrers they found (duplicates included).
-async fn cosign_tags(
-    d: &Discoverer,
-    op: &Op,
-    repo: &str,
-    subject: &Digest,
-    acc: &mut Acc,
-) -> usize {
-    let client = &d.inner.client;
+async fn cosign_tags(d: &Shared, op: &Op, repo: &str, subject: &Digest, acc: &mut Acc) -> usize {
+    let client = &d.client;
     let prefix = tag_schema_name(subject.as_str());
     let mut url = client.v2_url(&format!("{repo}/tags/list"));
     let mut seen = HashSet::from([url.clone()]);
@@ -191,12 +189,12 @@ async fn cosign_tags(
             );
             break;
         }
-        if pages >= d.inner.opts.max_pages {
+        if pages >= d.opts.max_pages {
             acc.err(
                 ErrorKind::PageCap,
                 format!(
                     "tags/list: more than {} pages; listing cut",
-                    d.inner.opts.max_pages
+                    d.opts.max_pages
                 ),
             );
             break;
@@ -246,7 +244,7 @@ async fn cosign_tags(
             artifact_type: m.artifact_type,
             annotations: m.annotations,
         };
-        if wanted(d, desc.artifact_type.as_deref()) {
+        if wanted(&d.opts, desc.artifact_type.as_deref()) {
             acc.add(desc, "cosign-tags");
             found += 1;
         }

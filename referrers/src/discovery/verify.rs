@@ -1,15 +1,17 @@
 //! Verify mode: fetch every referrer manifest by digest, check the bytes against the digest
 //! (`referrer-checksum-mismatch`) and size, check `subject.digest`, and record a sha256 of each.
 
-use super::Discoverer;
-use super::engine::{Acc, describe};
+use super::accumulator::Acc;
+use super::answer::describe;
+use super::shared::Shared;
 use crate::error_kind::ErrorKind;
 use crate::http::{Op, Req};
 use crate::spec::media::MANIFEST_ACCEPT;
 use crate::spec::{Digest, read_manifest};
 
-pub(super) async fn run(d: &Discoverer, op: &Op, repo: &str, subject: &Digest, acc: &mut Acc) {
-    let client = &d.inner.client;
+/// Fetch and check every referrer found so far; failures are reported per referrer.
+pub(super) async fn run(d: &Shared, op: &Op, repo: &str, subject: &Digest, acc: &mut Acc) {
+    let client = &d.client;
     let subject = subject.to_string();
     for i in 0..acc.referrers.len() {
         let (digest, media_type, size, source) = {

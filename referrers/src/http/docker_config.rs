@@ -8,7 +8,7 @@ use std::path::Path;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use super::HttpError;
+use super::error::HttpError;
 
 /// Credentials as they will be used on the wire.
 #[derive(Clone)]

@@ -1,4 +1,5 @@
-//! Typed HTTP errors: each says what happened and where (URL without credentials).
+//! Typed HTTP errors: each says what happened and where (URL without credentials); and the text of an error's cause
+//! chain.
 
 use crate::error_kind::ErrorKind;
 
@@ -133,4 +134,25 @@ impl HttpError {
             HttpError::Stalled { .. } | HttpError::Transport { .. }
         )
     }
+}
+
+/// The cause chain of a reqwest error, from its first source (its own text when it has none).
+pub(super) fn error_detail(e: &reqwest::Error) -> String {
+    match std::error::Error::source(e) {
+        Some(s) => chain_detail(s),
+        None => chain_detail(e),
+    }
+}
+
+/// An error and its sources, joined with `": "`, at most 500 characters.
+pub(super) fn chain_detail(first: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = Vec::new();
+    let mut src = Some(first);
+    while let Some(s) = src {
+        parts.push(s.to_string());
+        src = s.source();
+    }
+    let mut out = parts.join(": ");
+    out.truncate(out.char_indices().nth(500).map_or(out.len(), |(i, _)| i));
+    out
 }

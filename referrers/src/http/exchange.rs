@@ -98,6 +98,15 @@ pub fn redact_str(s: &str) -> String {
     }
 }
 
+/// The first `n` characters of `s` (no counting when its bytes already fit).
+pub(crate) fn clip(s: &str, n: usize) -> String {
+    if s.len() <= n {
+        s.to_string()
+    } else {
+        s.chars().take(n).collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,7 +9,9 @@ pub const DOCKER_LIST: &str = "application/vnd.docker.distribution.manifest.list
 /// Docker image manifest v2 schema 2.
 pub const DOCKER_MANIFEST: &str = "application/vnd.docker.distribution.manifest.v2+json";
 
-/// The `Accept` value for manifest requests: the four manifest types (check-verdicts step 1).
+/// The `Accept` value for manifest requests: the four manifest types the check understands (its step 1 in
+/// docs/check-decision-table.md; clients SHOULD send `Accept`,
+/// <https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#pulling-manifests>).
 pub const MANIFEST_ACCEPT: &str = "application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.docker.distribution.manifest.v2+json";
 
 /// True when a `Content-Type` value names the OCI index type (parameters ignored).

@@ -7,6 +7,8 @@ pub mod digest;
 pub mod error_json;
 pub mod index;
 #[cfg(test)]
+mod index_tests;
+#[cfg(test)]
 mod json_gen;
 mod json_read;
 pub mod link;

@@ -1,4 +1,4 @@
-//! `check.integration.oci.referrers`: every row of check-verdicts.md steps 1 and 2.
+//! `check.integration.oci.referrers`: every row of docs/check-decision-table.md steps 1 and 2.
 
 use crate::support::*;
 use referrers::Metrics;
