@@ -3,6 +3,7 @@
 //!
 //! Where Docker is absent these tests print why and return; under `CI=true` an absent Docker fails them.
 
+use fake_registry::StoredAs;
 use harness::real::fidelity::{self, PROBE_IDS};
 use harness::real::push::{SeedPlan, Storage};
 use harness::real::{
@@ -80,10 +81,7 @@ async fn distribution_seeded_demo_is_found_through_the_tag_schema() {
     );
     assert_eq!(subject.referrers.len(), 3);
     for r in &subject.referrers {
-        assert_eq!(
-            r.stored_as,
-            vec!["tag-schema".to_string(), "cosign".to_string()]
-        );
+        assert_eq!(r.stored_as, [StoredAs::TagSchema, StoredAs::Cosign]);
     }
 
     let resp = harness::real::http::client()

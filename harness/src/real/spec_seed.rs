@@ -115,7 +115,13 @@ pub async fn seed_spec_renamed(
                         artifact_type: r.artifact_type,
                         size: r.size,
                         annotations: r.annotations,
-                        stored_as: r.stored_as,
+                        stored_as: r
+                            .stored_as
+                            .iter()
+                            .filter_map(|s| {
+                                serde_json::from_value(serde_json::Value::from(s.as_str())).ok()
+                            })
+                            .collect(),
                     })
                     .collect(),
             })
