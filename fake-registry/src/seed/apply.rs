@@ -57,7 +57,7 @@ fn apply_subject(store: &Store, profile: Profile, s: &SubjectContent) -> SeededS
 
     let placement = s.storage.resolve(Target::Profile(profile));
     if placement.tag_schema && !s.referrers.is_empty() {
-        let descriptors: Vec<_> = s.referrers.iter().map(|r| r.descriptor.clone()).collect();
+        let descriptors: Vec<_> = s.referrers.iter().map(|r| &r.descriptor).collect();
         put(
             store,
             repo,
@@ -66,17 +66,12 @@ fn apply_subject(store: &Store, profile: Profile, s: &SubjectContent) -> SeededS
         );
     }
     // GitLab needs no tag-schema tag for its quirk: its profile resolves `sha256-<hex>` to the subject itself.
-    let cosign_tags = s.cosign_tags();
     if placement.cosign {
-        for (tag, i) in &cosign_tags {
+        for (tag, i) in &s.cosign_tags() {
             store.set_tag(repo, tag, &s.referrers[*i].manifest.digest);
         }
     }
 
-    let mut truth = SeededSubject::unplaced(s, s.repository.clone());
-    for (i, r) in truth.referrers.iter_mut().enumerate() {
-        let tagged = cosign_tags.iter().any(|(_, owner)| *owner == i);
-        r.stored_as = placement.stored_as(tagged);
-    }
-    truth
+    let placements = vec![placement; s.referrers.len()];
+    SeededSubject::placed(s, s.repository.clone(), &placements)
 }

@@ -1,12 +1,13 @@
 //! The ground truth of a seed ([`Seeded`]): what was put where, the one type the fake's store and the push client
 //! for real registries both return and the scenario runner judges discoveries against.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
 use super::content::{ReferrerContent, SubjectContent};
+use super::storage::Placement;
 
 fn yes() -> bool {
     true
@@ -93,33 +94,44 @@ impl PartialEq<str> for StoredAs {
 }
 
 impl SeededSubject {
-    /// The truth of `subject` pushed to `repository`, before any referrer is placed (every `stored_as` empty).
-    pub fn unplaced(subject: &SubjectContent, repository: String) -> SeededSubject {
+    /// The truth of `subject` pushed to `repository`, referrer `i` placed as `placements[i]` (one placement per
+    /// referrer; a missing one places it nowhere): its `stored_as` lists the placement's paths, `cosign` only for the
+    /// referrer a cosign tag names ([`SubjectContent::cosign_tags`]).
+    pub fn placed(
+        subject: &SubjectContent,
+        repository: String,
+        placements: &[Placement],
+    ) -> SeededSubject {
+        let tagged: BTreeSet<usize> = subject.cosign_tags().into_iter().map(|(_, i)| i).collect();
+        let referrers = subject
+            .referrers
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let placement = placements.get(i).copied().unwrap_or_default();
+                SeededReferrer::of(r, placement.stored_as(tagged.contains(&i)))
+            })
+            .collect();
         SeededSubject {
             repository,
             tag: subject.tag.clone(),
             digest: subject.manifest.digest.clone(),
             media_type: subject.manifest.media_type.clone(),
-            referrers: subject
-                .referrers
-                .iter()
-                .map(SeededReferrer::unplaced)
-                .collect(),
+            referrers,
             subject_pushed: subject.push_subject,
         }
     }
 }
 
 impl SeededReferrer {
-    /// The truth of `referrer` before it is placed (`stored_as` empty).
-    pub fn unplaced(referrer: &ReferrerContent) -> SeededReferrer {
+    fn of(referrer: &ReferrerContent, stored_as: Vec<StoredAs>) -> SeededReferrer {
         SeededReferrer {
             digest: referrer.manifest.digest.clone(),
             media_type: referrer.manifest.media_type.clone(),
             artifact_type: referrer.descriptor.artifact_type.clone(),
             size: referrer.manifest.size(),
             annotations: referrer.annotations.clone(),
-            stored_as: Vec::new(),
+            stored_as,
         }
     }
 }

@@ -17,11 +17,13 @@ use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::http;
-use super::push::{
-    self, BuiltManifest, MANIFEST_ACCEPT, PushClient, PushError, PutAnswer, ReferrerPlan,
-    sha256_digest,
+use fake_registry::digest::sha256 as sha256_digest;
+use fake_registry::seed::{
+    DEMO_CREATED, ReferrerSpec, SeedSpec, Storage, SubjectContent, SubjectSpec, build,
 };
+
+use super::http;
+use super::push::{MANIFEST_ACCEPT, OCI_INDEX, PushClient, PushError, PutAnswer};
 
 /// Repository the probes push into and query.
 pub const PROBE_REPO: &str = "fidelity/probe";
@@ -496,6 +498,31 @@ fn header_value(headers: &[(String, String)], name: &str) -> Option<String> {
         .map(|(_, v)| v.clone())
 }
 
+/// The probe content, from the seed model: `PROBE_REPO:v1` (an image) with an SBOM and a signature referrer, both
+/// annotated, written nowhere else (no tag-schema index, no cosign tags). Built for [`PROBE_REPO`] whatever
+/// repository receives it, so the bytes, and the digests, are the same on every registry.
+pub fn probe_content() -> Result<SubjectContent, PushError> {
+    let annotated = |artifact_type: &str| ReferrerSpec {
+        artifact_type: Some(artifact_type.into()),
+        annotations: BTreeMap::from([(
+            "org.opencontainers.image.created".to_string(),
+            DEMO_CREATED.to_string(),
+        )]),
+        ..Default::default()
+    };
+    let spec = SeedSpec {
+        demo: false,
+        subjects: vec![SubjectSpec {
+            repository: PROBE_REPO.into(),
+            tag: Some(PROBE_TAG.into()),
+            storage: Storage::None,
+            referrers: vec![annotated(SBOM_TYPE), annotated(SIG_TYPE)],
+            ..Default::default()
+        }],
+    };
+    Ok(build(&spec)?.subjects.remove(0))
+}
+
 /// Pushes the probe content into the registry at `base_url` and runs every probe of [`PROBE_IDS`] in order.
 pub async fn run_probes(base_url: &str) -> Result<Vec<ProbeObservation>, ProbeError> {
     run_probes_with(&PushClient::new(base_url)).await
@@ -523,50 +550,16 @@ pub async fn run_probes_in(
     p.probe("ping", Method::GET, "/v2/", None, false).await?;
 
     // Content: a subject image tagged v1 and two referrers (SBOM, signature) pushed with `subject`.
-    let subject: BuiltManifest = push::push_image(
-        client,
-        repo,
-        "fidelity probe subject",
-        None,
-        Some(PROBE_TAG),
-    )
-    .await?;
-    let annotations = BTreeMap::from([(
-        "org.opencontainers.image.created".to_string(),
-        "2024-01-01T00:00:00Z".to_string(),
-    )]);
-    let sbom = push::build_referrer(
-        &ReferrerPlan {
-            artifact_type: Some(SBOM_TYPE.into()),
-            annotations: annotations.clone(),
-            ..ReferrerPlan::default()
-        },
-        &subject,
-        "fidelity probe sbom",
-    );
-    let sig = push::build_referrer(
-        &ReferrerPlan {
-            artifact_type: Some(SIG_TYPE.into()),
-            annotations,
-            ..ReferrerPlan::default()
-        },
-        &subject,
-        "fidelity probe signature",
-    );
-    for blob in &sbom.blobs {
-        client.push_blob(repo, blob).await?;
-    }
+    let content = probe_content()?;
+    client.push_subject(repo, &content).await?;
+    let [sbom, sig] = &content.referrers[..] else {
+        unreachable!("the probe content has two referrers")
+    };
     let path = format!("/v2/{repo}/manifests/{}", sbom.manifest.digest);
-    let answer = client
-        .put_manifest_raw(
-            repo,
-            &sbom.manifest.digest,
-            push::OCI_MANIFEST,
-            &sbom.manifest.bytes,
-        )
-        .await?;
+    let answer = client.push_referrer_raw(repo, sbom).await?;
     p.record_put("push-with-subject", &path, &answer);
-    push::push_referrer(client, repo, &sig).await?;
+    client.push_referrer(repo, sig).await?;
+    let subject = &content.manifest;
 
     let tag_path = format!("/v2/{repo}/manifests/{PROBE_TAG}");
     p.probe(
@@ -605,20 +598,14 @@ pub async fn run_probes_in(
     .await?;
 
     let referrers = format!("/v2/{repo}/referrers/{}", subject.digest);
-    p.probe(
-        "referrers",
-        Method::GET,
-        &referrers,
-        Some(push::OCI_INDEX),
-        false,
-    )
-    .await?;
+    p.probe("referrers", Method::GET, &referrers, Some(OCI_INDEX), false)
+        .await?;
     let filtered = format!("{referrers}?artifactType={}", SBOM_TYPE.replace('+', "%2B"));
     p.probe(
         "referrers-filtered",
         Method::GET,
         &filtered,
-        Some(push::OCI_INDEX),
+        Some(OCI_INDEX),
         false,
     )
     .await?;
@@ -627,7 +614,7 @@ pub async fn run_probes_in(
         "referrers-invalid-digest",
         Method::GET,
         &invalid,
-        Some(push::OCI_INDEX),
+        Some(OCI_INDEX),
         false,
     )
     .await?;
@@ -637,7 +624,7 @@ pub async fn run_probes_in(
         "referrers-missing-subject",
         Method::GET,
         &missing_subject,
-        Some(push::OCI_INDEX),
+        Some(OCI_INDEX),
         false,
     )
     .await?;
@@ -646,7 +633,7 @@ pub async fn run_probes_in(
         "referrers-missing-repository",
         Method::GET,
         &missing_repo,
-        Some(push::OCI_INDEX),
+        Some(OCI_INDEX),
         false,
     )
     .await?;
