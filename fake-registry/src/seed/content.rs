@@ -172,8 +172,9 @@ pub struct ReferrerContent {
     /// Its one layer.
     pub layer: Blob,
     /// What a referrers list carries for it (mediaType, digest, size, artifactType, annotations), derived from the
-    /// manifest as distribution-spec v1.1 §"Listing Referrers" says: the manifest's `artifactType`, else its
-    /// `config.mediaType`. Its serialised form is the list entry.
+    /// manifest as distribution-spec v1.1 says for the API's list (§"Listing Referrers") and for the client-kept
+    /// tag-schema index alike (§"Pushing Manifests with Subject"): the manifest's `artifactType`, else its
+    /// `config.mediaType` (the empty type included). Its serialised form is the list entry.
     pub descriptor: Descriptor,
     /// The annotations of the manifest (as the spec gave them).
     pub annotations: BTreeMap<String, String>,
