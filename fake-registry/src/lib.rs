@@ -94,6 +94,7 @@ pub use profile::bodies::LOGIN_PAGE;
 pub use profile::{Confidence, Declared, Fact, Profile};
 pub use request_log::{Listener, LoggedRequest};
 pub use seed::{
-    ReferrerSpec, SeedError, SeedSpec, Seeded, SeededReferrer, SeededSubject, Storage, SubjectSpec,
+    ReferrerSpec, SeedContent, SeedError, SeedSpec, Seeded, SeededReferrer, SeededSubject, Storage,
+    StoredAs, SubjectSpec,
 };
 pub use server::{Builder, FakeRegistry, StartError};

@@ -3,10 +3,12 @@
 //!
 //! Where Docker is absent these tests print why and return; under `CI=true` an absent Docker fails them.
 
+use fake_registry::seed::demo_subject;
+use fake_registry::{SeedSpec, Storage, StoredAs, SubjectSpec};
 use harness::real::fidelity::{self, PROBE_IDS};
-use harness::real::push::{SeedPlan, Storage};
 use harness::real::{
-    RealRegistryKind, RunDecision, docker, run_decision, seed, seed_spec, start_real_registry,
+    PushClient, RealRegistryKind, RunDecision, docker, run_decision, seed_spec_with,
+    start_real_registry,
 };
 use serde_json::Value;
 
@@ -70,7 +72,7 @@ async fn distribution_seeded_demo_is_found_through_the_tag_schema() {
     let base = registry.base_url().to_string();
     // The scenario seed format (the fake's SeedSpec), pushed for real; Distribution answers no OCI-Subject, so
     // every referrer lands in the tag schema and cosign tags only.
-    let seeded = seed_spec(&base, &fake_registry::SeedSpec::demo())
+    let seeded = seed_spec_with(&PushClient::new(&base), &SeedSpec::demo())
         .await
         .expect("seed");
     let subject = &seeded.subjects[0];
@@ -80,10 +82,7 @@ async fn distribution_seeded_demo_is_found_through_the_tag_schema() {
     );
     assert_eq!(subject.referrers.len(), 3);
     for r in &subject.referrers {
-        assert_eq!(
-            r.stored_as,
-            vec!["tag-schema".to_string(), "cosign".to_string()]
-        );
+        assert_eq!(r.stored_as, [StoredAs::TagSchema, StoredAs::Cosign]);
     }
 
     let resp = harness::real::http::client()
@@ -153,11 +152,21 @@ async fn ferro_seeded_demo_is_listed_by_the_referrers_api() {
         .await
         .expect("start");
     let base = registry.base_url().to_string();
-    let mut plan = SeedPlan::demo();
-    plan.subjects[0].storage = Storage::Api;
-    let seeded = seed(&base, &plan).await.expect("seed");
+    let spec = SeedSpec {
+        demo: false,
+        subjects: vec![SubjectSpec {
+            storage: Storage::Api,
+            ..demo_subject()
+        }],
+    };
+    let seeded = seed_spec_with(&PushClient::new(&base), &spec)
+        .await
+        .expect("seed");
     let subject = &seeded.subjects[0];
     assert_eq!(subject.referrers.len(), 3);
+    for r in &subject.referrers {
+        assert_eq!(r.stored_as, [StoredAs::Api], "ferro answers OCI-Subject");
+    }
 
     let url = format!("{base}/v2/library/alpine/referrers/{}", subject.digest);
     let (status, ct, index) = get_json(&url).await;
@@ -469,7 +478,7 @@ async fn live_registry_entry_with_credentials_is_seeded_and_probed() {
         )
         .expect("resolve");
     let client = live.push_client();
-    let seeded = harness::real::seed_spec_with(&client, &fake_registry::SeedSpec::demo())
+    let seeded = seed_spec_with(&client, &SeedSpec::demo())
         .await
         .expect("seed through auth");
     assert_eq!(seeded.subjects[0].referrers.len(), 3);
@@ -485,15 +494,11 @@ async fn live_registry_entry_with_credentials_is_seeded_and_probed() {
     assert_eq!(by_id("manifest-get-tag").status, 200);
     assert_eq!(by_id("push-with-subject").status, 201);
 
-    let wrong = harness::real::PushClient::with_credentials(
+    let wrong = PushClient::with_credentials(
         &fake.base_url(),
         Some(harness::real::auth::Credentials::new("robot", "wrong")),
     );
-    assert!(
-        harness::real::seed_with(&wrong, &SeedPlan::demo())
-            .await
-            .is_err()
-    );
+    assert!(seed_spec_with(&wrong, &SeedSpec::demo()).await.is_err());
 }
 
 /// The README's test command runs every scenario that can run against a real registry (no fault injection; those

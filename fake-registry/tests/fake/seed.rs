@@ -1,7 +1,9 @@
 //! Seeding: ground truth matches what the registry serves; storage modes; index and sha512 subjects.
 
 use fake_registry::seed::{DigestAlgorithm, SubjectKind};
-use fake_registry::{FakeRegistry, Profile, ReferrerSpec, SeedSpec, Storage, SubjectSpec};
+use fake_registry::{
+    FakeRegistry, Profile, ReferrerSpec, SeedSpec, Storage, StoredAs, SubjectSpec,
+};
 
 use crate::util::*;
 
@@ -113,7 +115,7 @@ fn gitlab_schema_tag_is_the_subject_itself() {
     assert!(
         s.referrers
             .iter()
-            .all(|r| r.stored_as == vec!["cosign".to_string()])
+            .all(|r| r.stored_as == [StoredAs::Cosign])
     );
 }
 
@@ -163,7 +165,7 @@ fn storage_modes_index_subjects_sha512_and_missing_subjects() {
     assert!(
         idx.referrers
             .iter()
-            .all(|r| r.stored_as == vec!["api".to_string(), "tag-schema".to_string()])
+            .all(|r| r.stored_as == [StoredAs::Api, StoredAs::TagSchema])
     );
     let m = get(&reg.url("/v2/multi/arch/manifests/latest"));
     assert_eq!(m.json()["manifests"].as_array().unwrap().len(), 2);

@@ -4,11 +4,12 @@
 //! - [`images`]: which real registries exist as locally built images (`images/build.sh`), never pulled.
 //! - [`docker`]: is Docker there, the skip rule (`CI=true` turns a skip into a failure), the sweep of leftovers.
 //! - [`launcher`]: [`start_real_registry`] → [`RealRegistry`] (base URL; container removed on drop).
-//! - [`push`]: blobs, manifests with `subject`, the tag-schema fallback and cosign-style tags, with plain reqwest.
+//! - [`push`]: [`PushClient`] (blobs, manifests with `subject`, the tag-schema fallback and cosign-style tags, with
+//!   plain reqwest) and [`push_content`], which pushes the fake's seed content ([`fake_registry::SeedContent`]).
 //! - [`config`]: config files naming more registries: images (port, env, wait, pull policy) and live registries by
 //!   URL with credentials from the environment or the Docker config; [`auth`] answers their challenges.
-//! - [`spec_seed`]: a scenario's `[seed]` (the fake's `SeedSpec`) pushed into a real registry, ground truth in the
-//!   fake's `Seeded` type.
+//! - [`seed`]: a scenario's `[seed]` (the fake's `SeedSpec`) built by the fake's content model and pushed into a real
+//!   registry, ground truth in the fake's `Seeded` type.
 //! - [`target`]: one matrix row of a real registry (built-in image, config-file image or live URL): how it is
 //!   started, reached and named.
 //! - [`fidelity`]: the probe set, run against any base URL, and the comparison of two runs;
@@ -22,7 +23,7 @@ pub mod http;
 pub mod images;
 pub mod launcher;
 pub mod push;
-pub mod spec_seed;
+pub mod seed;
 pub mod target;
 
 pub use config::{ImageEntry, LiveEntry, LiveRegistry, RealRegistriesConfig};
@@ -32,8 +33,8 @@ pub use images::RealRegistryKind;
 pub use launcher::{
     ContainerSpec, LaunchError, PullPolicy, RealRegistry, start_container, start_real_registry,
 };
-pub use push::{PushClient, PushError, SeedPlan, Seeded, seed, seed_with};
-pub use spec_seed::{seed_spec, seed_spec_renamed, seed_spec_with};
+pub use push::{PushClient, PushError, push_content};
+pub use seed::{seed_spec_renamed, seed_spec_with};
 pub use target::{Instance, Launch, RealTarget, TargetError};
 
 /// Failure of [`measure_fidelity`] / [`fidelity_for_kind`].

@@ -1,47 +1,35 @@
-//! Pushing content through a registry's own Distribution API, the way real clients do (ORAS, cosign).
+//! Pushing content through a registry's own Distribution API, the way real clients do (ORAS, cosign): the HTTP
+//! side of seeding a real registry with the fake's content model ([`fake_registry::seed`]).
 //!
 //! Blobs go up with a monolithic upload (`POST /v2/<name>/blobs/uploads/` then `PUT <location>?digest=`,
-//! distribution-spec §"Pushing a blob monolithically"), manifests with `PUT /v2/<name>/manifests/<reference>`.
-//! A manifest with `subject` whose PUT answer carries no `OCI-Subject` header means the registry does not index
-//! referrers (distribution-spec v1.1 §"Pushing Manifests with Subject"): the client then maintains the
-//! referrers tag schema itself — an image index tagged `sha256-<hex of subject digest>` listing the referrers
-//! (§"Referrers Tag Schema") — and, like cosign, tags each referrer `sha256-<hex>.<sig|att|sbom>`.
+//! distribution-spec §"Pushing a blob monolithically"), after a `HEAD` that skips blobs the registry has; manifests
+//! with `PUT /v2/<name>/manifests/<reference>`. A manifest with `subject` whose PUT answer carries no `OCI-Subject`
+//! header means the registry does not index referrers (distribution-spec v1.1 §"Pushing Manifests with Subject"):
+//! the client then maintains the referrers tag schema itself — an image index tagged `<alg>-<hex of subject digest>`
+//! listing the referrers (§"Referrers Tag Schema"), read, merged by digest and written back — and, like cosign, tags
+//! referrers `<alg>-<hex>.<sig|att|sbom>`. Which of these a subject's referrers get is
+//! [`fake_registry::Storage::resolve`] of the answer; [`push_content`] pushes a whole [`SeedContent`].
 //!
 //! Written with plain reqwest on purpose: the `referrers` crate is the code under test.
 
-use std::collections::BTreeMap;
-
+use fake_registry::SeedContent;
+use fake_registry::digest::{sha256, tag_schema_name};
+use fake_registry::seed::{
+    Blob, DigestAlgorithm, ReferrerContent, SeedError, Seeded, SeededSubject, SubjectContent,
+    Target, tag_schema_index,
+};
 use reqwest::StatusCode;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, LOCATION, WWW_AUTHENTICATE};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
-use sha2::{Digest as _, Sha256};
+use serde_json::Value;
 
 use super::auth::{Authenticator, Credentials, parse_challenge};
 use super::http;
 
-/// `application/vnd.oci.image.manifest.v1+json`
-pub const OCI_MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
-/// `application/vnd.oci.image.index.v1+json`
-pub const OCI_INDEX: &str = "application/vnd.oci.image.index.v1+json";
-/// `application/vnd.oci.image.config.v1+json`
-pub const OCI_CONFIG: &str = "application/vnd.oci.image.config.v1+json";
-/// `application/vnd.oci.image.layer.v1.tar`
-pub const OCI_LAYER_TAR: &str = "application/vnd.oci.image.layer.v1.tar";
-/// `application/vnd.oci.empty.v1+json`, the empty descriptor of image-spec v1.1 (content `{}`).
-pub const OCI_EMPTY: &str = "application/vnd.oci.empty.v1+json";
+pub use fake_registry::api::{OCI_INDEX, OCI_MANIFEST};
+
 /// Accept header value for manifests and indexes, OCI and Docker.
 pub const MANIFEST_ACCEPT: &str = "application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.v2+json, application/vnd.docker.distribution.manifest.list.v2+json";
-
-/// `sha256:<hex>` of `bytes`.
-pub fn sha256_digest(bytes: &[u8]) -> String {
-    format!("sha256:{}", hex::encode(Sha256::digest(bytes)))
-}
-
-/// The referrers tag schema tag for a subject digest: `sha256:abc…` → `sha256-abc…`.
-pub fn tag_schema_tag(subject_digest: &str) -> String {
-    subject_digest.replacen(':', "-", 1)
-}
 
 /// Failure of one push step.
 #[derive(Debug, thiserror::Error)]
@@ -67,6 +55,8 @@ pub enum PushError {
     Auth { step: &'static str, message: String },
     #[error("not supported by the real-registry seeder: {0}")]
     Unsupported(String),
+    #[error("the seed was refused: {0}")]
+    Spec(#[from] SeedError),
 }
 
 /// The answer to a manifest PUT, as seen on the wire.
@@ -183,7 +173,7 @@ impl PushClient {
 
     /// Uploads a blob unless the registry already has it (HEAD first). Returns its digest.
     pub async fn push_blob(&self, repo: &str, bytes: &[u8]) -> Result<String, PushError> {
-        let digest = sha256_digest(bytes);
+        let digest = sha256(bytes);
         let head_url = format!("{}/v2/{repo}/blobs/{digest}", self.base_url);
         let head = self
             .send("blob HEAD", &head_url, repo, |c| c.head(&head_url))
@@ -326,15 +316,17 @@ impl PushClient {
         }
     }
 
-    /// Adds `descriptor` to the referrers tag schema index of `subject_digest` (creating it), the client-side
-    /// fallback of distribution-spec v1.1 §"Referrers Tag Schema". Idempotent per descriptor digest.
+    /// Adds `descriptor` to the referrers tag schema index of `subject_digest` the way a client maintains it
+    /// (distribution-spec v1.1 §"Referrers Tag Schema"): `GET` the index tagged `<alg>-<hex>` (none yet: an empty
+    /// one), leave it alone when it lists the digest already, else append and `PUT` it back. The bytes are
+    /// [`tag_schema_index`]'s, so a fresh index is byte for byte the one the fake's seed writes.
     pub async fn add_to_tag_schema_index(
         &self,
         repo: &str,
         subject_digest: &str,
         descriptor: &Value,
     ) -> Result<(), PushError> {
-        let tag = tag_schema_tag(subject_digest);
+        let tag = tag_schema_name(subject_digest);
         let mut manifests: Vec<Value> = match self.get_manifest(repo, &tag).await? {
             Some(bytes) => {
                 let index: Value =
@@ -350,538 +342,173 @@ impl PushClient {
             }
             None => Vec::new(),
         };
-        let digest = descriptor.get("digest").cloned();
-        if manifests.iter().any(|m| m.get("digest") == digest.as_ref()) {
+        let digest = descriptor.get("digest");
+        if manifests.iter().any(|m| m.get("digest") == digest) {
             return Ok(());
         }
         manifests.push(descriptor.clone());
-        let index = json!({
-            "schemaVersion": 2,
-            "mediaType": OCI_INDEX,
-            "manifests": manifests,
-        });
-        let bytes = serde_json::to_vec(&index).map_err(|e| PushError::BadJson {
-            step: "tag schema index encode",
-            message: e.to_string(),
-        })?;
-        self.put_manifest(repo, &tag, OCI_INDEX, &bytes).await?;
+        let index = tag_schema_index(&manifests);
+        self.put_manifest(repo, &tag, &index.media_type, &index.bytes)
+            .await?;
         Ok(())
     }
-}
 
-/// How the referrers of a subject are stored; the names and meaning follow the fake registry's seed format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Storage {
-    /// Push with `subject`; if the PUT answer has no `OCI-Subject`, fall back to tag schema + cosign tags.
-    #[default]
-    Auto,
-    /// Push with `subject` only.
-    Api,
-    /// Push with `subject` and always maintain the tag schema index.
-    TagSchema,
-    /// Push with `subject` and always add cosign-style tags.
-    Cosign,
-    /// Both fallbacks, always.
-    #[serde(rename = "tag-schema+cosign")]
-    TagSchemaCosign,
-    /// Push with `subject`, no fallback at all.
-    None,
-}
-
-/// The kind of subject manifest.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum SubjectKind {
-    /// One image manifest.
-    #[default]
-    Image,
-    /// A multi-platform index over two image manifests (linux/amd64, linux/arm64).
-    Index,
-}
-
-/// One referrer to push.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct ReferrerPlan {
-    /// Manifest-level `artifactType`; absent → derived from the config media type.
-    pub artifact_type: Option<String>,
-    /// Config media type; absent → the empty descriptor type.
-    pub config_media_type: Option<String>,
-    #[serde(default)]
-    pub annotations: BTreeMap<String, String>,
-    /// `sig` | `att` | `sbom` for cosign-style tags; absent → chosen from the artifact type.
-    pub cosign_suffix: Option<String>,
-}
-
-/// One subject with its referrers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SubjectPlan {
-    pub repository: String,
-    pub tag: String,
-    #[serde(default)]
-    pub kind: SubjectKind,
-    #[serde(default)]
-    pub storage: Storage,
-    /// Extra generated SBOM-like referrers (artifactType `application/vnd.example.sbom.v<i % 3>`).
-    #[serde(default)]
-    pub count: usize,
-    /// `false`: referrers are pushed but the subject manifest never is.
-    #[serde(default = "yes")]
-    pub push_subject: bool,
-    #[serde(default)]
-    pub referrers: Vec<ReferrerPlan>,
-}
-
-fn yes() -> bool {
-    true
-}
-
-/// What to push.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct SeedPlan {
-    pub subjects: Vec<SubjectPlan>,
-}
-
-impl SeedPlan {
-    /// The demo content of the fake registry's `--seed demo`: `library/alpine:latest` (an image manifest) with an
-    /// SBOM, a cosign signature and an in-toto attestation whose artifactType exists only as its config type.
-    pub fn demo() -> Self {
-        let created = BTreeMap::from([(
-            "org.opencontainers.image.created".to_string(),
-            "2024-01-01T00:00:00Z".to_string(),
-        )]);
-        Self {
-            subjects: vec![SubjectPlan {
-                repository: "library/alpine".into(),
-                tag: "latest".into(),
-                kind: SubjectKind::Image,
-                storage: Storage::Auto,
-                count: 0,
-                push_subject: true,
-                referrers: vec![
-                    ReferrerPlan {
-                        artifact_type: Some("application/vnd.cyclonedx+json".into()),
-                        config_media_type: None,
-                        annotations: created.clone(),
-                        cosign_suffix: Some("sbom".into()),
-                    },
-                    ReferrerPlan {
-                        artifact_type: Some(
-                            "application/vnd.dev.cosign.artifact.sig.v1+json".into(),
-                        ),
-                        config_media_type: None,
-                        annotations: created.clone(),
-                        cosign_suffix: Some("sig".into()),
-                    },
-                    ReferrerPlan {
-                        artifact_type: None,
-                        config_media_type: Some("application/vnd.in-toto+json".into()),
-                        annotations: created,
-                        cosign_suffix: Some("att".into()),
-                    },
-                ],
-            }],
+    /// Uploads `blobs` in order (each only when the registry lacks it).
+    pub async fn push_blobs<'a>(
+        &self,
+        repo: &str,
+        blobs: impl IntoIterator<Item = &'a Blob>,
+    ) -> Result<(), PushError> {
+        for blob in blobs {
+            self.push_blob(repo, &blob.bytes).await?;
         }
-    }
-}
-
-/// Ground truth of what a seed put in the registry (same field names as the fake registry's `Seeded`).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct Seeded {
-    pub subjects: Vec<SeededSubject>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SeededSubject {
-    pub repository: String,
-    pub tag: String,
-    pub digest: String,
-    pub media_type: String,
-    /// Whether the registry answered the subject-carrying PUTs with `OCI-Subject` (it indexes referrers).
-    pub registry_indexed: bool,
-    pub referrers: Vec<SeededReferrer>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SeededReferrer {
-    pub digest: String,
-    pub media_type: String,
-    /// Derived per image-spec v1.1: `artifactType`, else the config media type.
-    pub artifact_type: Option<String>,
-    pub size: u64,
-    pub annotations: BTreeMap<String, String>,
-    /// Where a client can find it: any of "api", "tag-schema", "cosign".
-    pub stored_as: Vec<String>,
-}
-
-/// A manifest built locally: bytes, digest, media type.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BuiltManifest {
-    pub bytes: Vec<u8>,
-    pub digest: String,
-    pub media_type: String,
-}
-
-impl BuiltManifest {
-    fn new(value: &Value, media_type: &str) -> Self {
-        // serde_json::to_vec of a Value cannot fail.
-        let bytes = serde_json::to_vec(value).unwrap_or_default();
-        Self {
-            digest: sha256_digest(&bytes),
-            media_type: media_type.to_string(),
-            bytes,
-        }
+        Ok(())
     }
 
-    /// Descriptor `{mediaType, digest, size}`.
-    pub fn descriptor(&self) -> Value {
-        json!({"mediaType": self.media_type, "digest": self.digest, "size": self.bytes.len()})
-    }
-}
-
-fn blob_descriptor(media_type: &str, bytes: &[u8]) -> Value {
-    json!({"mediaType": media_type, "digest": sha256_digest(bytes), "size": bytes.len()})
-}
-
-/// Pushes one image manifest (config + one layer, content derived from `label`), tagged `tag` if given.
-pub async fn push_image(
-    client: &PushClient,
-    repo: &str,
-    label: &str,
-    platform: Option<(&str, &str)>,
-    tag: Option<&str>,
-) -> Result<BuiltManifest, PushError> {
-    let layer = format!("layer of {label}\n").into_bytes();
-    let (os, arch) = platform.unwrap_or(("linux", "amd64"));
-    let config = serde_json::to_vec(&json!({
-        "architecture": arch,
-        "os": os,
-        "rootfs": {"type": "layers", "diff_ids": [sha256_digest(&layer)]},
-        "config": {"Labels": {"io.oci-referrers-compat.subject": label}},
-    }))
-    .unwrap_or_default();
-    client.push_blob(repo, &layer).await?;
-    client.push_blob(repo, &config).await?;
-    let manifest = BuiltManifest::new(
-        &json!({
-            "schemaVersion": 2,
-            "mediaType": OCI_MANIFEST,
-            "config": blob_descriptor(OCI_CONFIG, &config),
-            "layers": [blob_descriptor(OCI_LAYER_TAR, &layer)],
-        }),
-        OCI_MANIFEST,
-    );
-    let reference = tag.unwrap_or(&manifest.digest);
-    client
-        .put_manifest(repo, reference, OCI_MANIFEST, &manifest.bytes)
-        .await?;
-    Ok(manifest)
-}
-
-/// Builds (without pushing) the subject of a plan: for an index subject the two platform manifests are pushed
-/// first (when `push` is set), since an index may only reference manifests the registry has.
-async fn subject_manifest(
-    client: &PushClient,
-    plan: &SubjectPlan,
-    push: bool,
-) -> Result<BuiltManifest, PushError> {
-    let label = format!("{}:{}", plan.repository, plan.tag);
-    match plan.kind {
-        SubjectKind::Image => {
-            if push {
-                push_image(client, &plan.repository, &label, None, Some(&plan.tag)).await
-            } else {
-                Err(PushError::Unsupported(
-                    "an image subject that is never pushed is built by `subject_descriptor_only`"
-                        .into(),
-                ))
-            }
-        }
-        SubjectKind::Index => {
-            let mut entries = Vec::new();
-            for (os, arch) in [("linux", "amd64"), ("linux", "arm64")] {
-                let m = push_image(
-                    client,
-                    &plan.repository,
-                    &format!("{label} {os}/{arch}"),
-                    Some((os, arch)),
-                    None,
-                )
+    /// Pushes a subject into `repo`: its blobs, an index subject's platform manifests by digest (an index may only
+    /// name manifests the registry has), then the subject manifest under its tag unless `push_subject = false`.
+    pub async fn push_subject(
+        &self,
+        repo: &str,
+        subject: &SubjectContent,
+    ) -> Result<(), PushError> {
+        self.push_blobs(repo, &subject.blobs).await?;
+        for child in &subject.children {
+            self.put_manifest(repo, &child.digest, &child.media_type, &child.bytes)
                 .await?;
-                let mut d = m.descriptor();
-                d["platform"] = json!({"os": os, "architecture": arch});
-                entries.push(d);
-            }
-            let index = BuiltManifest::new(
-                &json!({"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": entries}),
-                OCI_INDEX,
-            );
-            if push {
+        }
+        if subject.push_subject {
+            let m = &subject.manifest;
+            self.put_manifest(repo, &subject.tag, &m.media_type, &m.bytes)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Pushes a referrer into `repo`: its blobs, then its manifest by digest; the PUT answer is returned whatever
+    /// its status (the fidelity probes record it).
+    pub async fn push_referrer_raw(
+        &self,
+        repo: &str,
+        referrer: &ReferrerContent,
+    ) -> Result<PutAnswer, PushError> {
+        self.push_blobs(repo, &referrer.blobs()).await?;
+        let m = &referrer.manifest;
+        self.put_manifest_raw(repo, &m.digest, &m.media_type, &m.bytes)
+            .await
+    }
+
+    /// Like [`Self::push_referrer_raw`] but a status other than 201 is an error.
+    pub async fn push_referrer(
+        &self,
+        repo: &str,
+        referrer: &ReferrerContent,
+    ) -> Result<PutAnswer, PushError> {
+        self.push_blobs(repo, &referrer.blobs()).await?;
+        let m = &referrer.manifest;
+        self.put_manifest(repo, &m.digest, &m.media_type, &m.bytes)
+            .await
+    }
+}
+
+/// Pushes `content` through `client`, each subject into `rename(repository)`, and returns the ground truth in the
+/// fake's type (repositories as pushed to). The bytes are the content's whatever the repository, so a real registry
+/// receives exactly what the fake's seed writes. Per referrer the storage is resolved against the PUT answer
+/// ([`Target::Registry`]): the tag-schema index is maintained after each referrer that needs it, the cosign tags are
+/// written last (each names the last referrer with its suffix). sha512 subjects are refused before anything is
+/// pushed: the blob upload here computes sha256 digests only.
+pub async fn push_content(
+    client: &PushClient,
+    content: &SeedContent,
+    rename: impl Fn(&str) -> String,
+) -> Result<Seeded, PushError> {
+    if let Some(s) = content
+        .subjects
+        .iter()
+        .find(|s| s.digest_algorithm != DigestAlgorithm::Sha256)
+    {
+        return Err(PushError::Unsupported(format!(
+            "subject {} uses digest_algorithm = \"sha512\"; the real-registry seeder pushes sha256 only",
+            s.repository
+        )));
+    }
+    let mut seeded = Seeded::default();
+    for subject in &content.subjects {
+        let repo = rename(&subject.repository);
+        client.push_subject(&repo, subject).await?;
+        let mut placements = Vec::with_capacity(subject.referrers.len());
+        for r in &subject.referrers {
+            let answer = client.push_referrer(&repo, r).await?;
+            let oci_subject = answer.header("oci-subject").is_some();
+            let placement = subject.storage.resolve(Target::Registry { oci_subject });
+            if placement.tag_schema {
+                let descriptor =
+                    serde_json::to_value(&r.descriptor).map_err(|e| PushError::BadJson {
+                        step: "tag schema descriptor",
+                        message: e.to_string(),
+                    })?;
                 client
-                    .put_manifest(&plan.repository, &plan.tag, OCI_INDEX, &index.bytes)
+                    .add_to_tag_schema_index(&repo, &subject.manifest.digest, &descriptor)
                     .await?;
             }
-            Ok(index)
+            placements.push(placement);
         }
-    }
-}
-
-/// An image subject that is never pushed: the same bytes `push_image` would push, built locally.
-fn subject_descriptor_only(plan: &SubjectPlan) -> BuiltManifest {
-    let label = format!("{}:{}", plan.repository, plan.tag);
-    let layer = format!("layer of {label}\n").into_bytes();
-    let config = serde_json::to_vec(&json!({
-        "architecture": "amd64",
-        "os": "linux",
-        "rootfs": {"type": "layers", "diff_ids": [sha256_digest(&layer)]},
-        "config": {"Labels": {"io.oci-referrers-compat.subject": label}},
-    }))
-    .unwrap_or_default();
-    BuiltManifest::new(
-        &json!({
-            "schemaVersion": 2,
-            "mediaType": OCI_MANIFEST,
-            "config": blob_descriptor(OCI_CONFIG, &config),
-            "layers": [blob_descriptor(OCI_LAYER_TAR, &layer)],
-        }),
-        OCI_MANIFEST,
-    )
-}
-
-/// The cosign-style tag suffix for a referrer.
-fn cosign_suffix(plan: &ReferrerPlan, artifact_type: Option<&str>) -> String {
-    if let Some(s) = &plan.cosign_suffix {
-        return s.clone();
-    }
-    let t = artifact_type.unwrap_or_default();
-    if t.contains("sig") {
-        "sig".into()
-    } else if t.contains("in-toto") || t.contains("att") {
-        "att".into()
-    } else {
-        "sbom".into()
-    }
-}
-
-/// A referrer manifest for `subject`, with its config and layer blobs (bytes to push).
-pub struct BuiltReferrer {
-    pub manifest: BuiltManifest,
-    pub artifact_type: Option<String>,
-    pub annotations: BTreeMap<String, String>,
-    pub blobs: Vec<Vec<u8>>,
-}
-
-impl BuiltReferrer {
-    /// The descriptor a referrers list carries for it: mediaType, digest, size, derived artifactType, annotations.
-    pub fn list_descriptor(&self) -> Value {
-        let mut d = self.manifest.descriptor();
-        if let Some(t) = &self.artifact_type {
-            d["artifactType"] = json!(t);
+        for (tag, i) in subject.cosign_tags() {
+            if placements[i].cosign {
+                let m = &subject.referrers[i].manifest;
+                client
+                    .put_manifest(&repo, &tag, &m.media_type, &m.bytes)
+                    .await?;
+            }
         }
-        if !self.annotations.is_empty() {
-            d["annotations"] = json!(self.annotations);
-        }
-        d
-    }
-}
-
-/// Builds a referrer manifest of `plan` for `subject` (distinct content per `label`).
-pub fn build_referrer(plan: &ReferrerPlan, subject: &BuiltManifest, label: &str) -> BuiltReferrer {
-    let (config_type, config_bytes) = match &plan.config_media_type {
-        Some(t) => (
-            t.clone(),
-            serde_json::to_vec(
-                &json!({"_type": "https://in-toto.io/Statement/v1", "label": label}),
-            )
-            .unwrap_or_default(),
-        ),
-        None => (OCI_EMPTY.to_string(), b"{}".to_vec()),
-    };
-    let layer_type = plan
-        .artifact_type
-        .clone()
-        .unwrap_or_else(|| config_type.clone());
-    let layer = format!("payload of {label}\n").into_bytes();
-    let mut manifest = json!({
-        "schemaVersion": 2,
-        "mediaType": OCI_MANIFEST,
-        "config": blob_descriptor(&config_type, &config_bytes),
-        "layers": [blob_descriptor(&layer_type, &layer)],
-        "subject": subject.descriptor(),
-    });
-    if let Some(t) = &plan.artifact_type {
-        manifest["artifactType"] = json!(t);
-    }
-    if !plan.annotations.is_empty() {
-        manifest["annotations"] = json!(plan.annotations);
-    }
-    // image-spec v1.1 "Guidelines for Artifact Usage": artifactType, else config.mediaType (unless empty).
-    let artifact_type = plan
-        .artifact_type
-        .clone()
-        .or_else(|| (config_type != OCI_EMPTY).then(|| config_type.clone()));
-    BuiltReferrer {
-        manifest: BuiltManifest::new(&manifest, OCI_MANIFEST),
-        artifact_type,
-        annotations: plan.annotations.clone(),
-        blobs: vec![config_bytes, layer],
-    }
-}
-
-/// Pushes a referrer (its blobs, then the manifest by digest) and returns the PUT answer.
-pub async fn push_referrer(
-    client: &PushClient,
-    repo: &str,
-    referrer: &BuiltReferrer,
-) -> Result<PutAnswer, PushError> {
-    for blob in &referrer.blobs {
-        client.push_blob(repo, blob).await?;
-    }
-    client
-        .put_manifest(
-            repo,
-            &referrer.manifest.digest,
-            OCI_MANIFEST,
-            &referrer.manifest.bytes,
-        )
-        .await
-}
-
-/// Seeds `plan` into the registry at `base_url` through its push API and returns the ground truth.
-pub async fn seed(base_url: &str, plan: &SeedPlan) -> Result<Seeded, PushError> {
-    seed_with(&PushClient::new(base_url), plan).await
-}
-
-/// [`seed`] through a given client (e.g. one with credentials for a live registry).
-pub async fn seed_with(client: &PushClient, plan: &SeedPlan) -> Result<Seeded, PushError> {
-    let mut seeded = Seeded::default();
-    for subject_plan in &plan.subjects {
         seeded
             .subjects
-            .push(seed_subject(client, subject_plan).await?);
+            .push(SeededSubject::placed(subject, repo, &placements));
     }
     Ok(seeded)
 }
 
-async fn seed_subject(client: &PushClient, plan: &SubjectPlan) -> Result<SeededSubject, PushError> {
-    let repo = plan.repository.as_str();
-    let subject = if plan.push_subject || plan.kind == SubjectKind::Index {
-        subject_manifest(client, plan, plan.push_subject).await?
-    } else {
-        subject_descriptor_only(plan)
-    };
-    let mut referrer_plans = plan.referrers.clone();
-    for i in 0..plan.count {
-        referrer_plans.push(ReferrerPlan {
-            artifact_type: Some(format!("application/vnd.example.sbom.v{}", i % 3)),
-            config_media_type: None,
-            annotations: BTreeMap::from([(
-                "io.oci-referrers-compat.index".to_string(),
-                i.to_string(),
-            )]),
-            cosign_suffix: Some("sbom".into()),
-        });
-    }
-    let mut referrers = Vec::new();
-    let mut registry_indexed = true;
-    for (i, rp) in referrer_plans.iter().enumerate() {
-        let built = build_referrer(rp, &subject, &format!("{repo}:{} referrer {i}", plan.tag));
-        let answer = push_referrer(client, repo, &built).await?;
-        let indexed = answer.header("oci-subject").is_some();
-        registry_indexed &= indexed;
-        let (tag_schema, cosign) = match plan.storage {
-            Storage::Auto => (!indexed, !indexed),
-            Storage::Api | Storage::None => (false, false),
-            Storage::TagSchema => (true, false),
-            Storage::Cosign => (false, true),
-            Storage::TagSchemaCosign => (true, true),
-        };
-        let mut stored_as = Vec::new();
-        if indexed {
-            stored_as.push("api".to_string());
-        }
-        if tag_schema {
-            client
-                .add_to_tag_schema_index(repo, &subject.digest, &built.list_descriptor())
-                .await?;
-            stored_as.push("tag-schema".to_string());
-        }
-        if cosign {
-            let tag = format!(
-                "{}.{}",
-                tag_schema_tag(&subject.digest),
-                cosign_suffix(rp, built.artifact_type.as_deref())
-            );
-            client
-                .put_manifest(repo, &tag, OCI_MANIFEST, &built.manifest.bytes)
-                .await?;
-            stored_as.push("cosign".to_string());
-        }
-        referrers.push(SeededReferrer {
-            digest: built.manifest.digest.clone(),
-            media_type: OCI_MANIFEST.to_string(),
-            artifact_type: built.artifact_type.clone(),
-            size: built.manifest.bytes.len() as u64,
-            annotations: built.annotations.clone(),
-            stored_as,
-        });
-    }
-    Ok(SeededSubject {
-        repository: plan.repository.clone(),
-        tag: plan.tag.clone(),
-        digest: subject.digest,
-        media_type: subject.media_type,
-        registry_indexed: registry_indexed && !referrer_plans.is_empty(),
-        referrers,
-    })
-}
-
 #[cfg(test)]
 mod tests {
+    use fake_registry::{FakeRegistry, Profile};
+    use serde_json::json;
+
     use super::*;
 
-    #[test]
-    fn tag_schema_tag_replaces_the_first_colon() {
-        assert_eq!(tag_schema_tag("sha256:abc"), "sha256-abc");
-    }
+    /// The index is merged by digest: a descriptor it lists leaves it untouched, a new one is appended after the
+    /// entries already there.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_tag_schema_index_is_merged_by_digest() {
+        let fake = FakeRegistry::builder()
+            .profile(Profile::DISTRIBUTION_2_8)
+            .seed_demo()
+            .start()
+            .expect("fake");
+        let client = PushClient::new(&fake.base_url());
+        let subject = &fake.seeded().subjects[0];
+        let repo = subject.repository.as_str();
+        let tag = tag_schema_name(&subject.digest);
+        let before = client.get_manifest(repo, &tag).await.expect("GET");
+        let before = before.expect("the seed wrote the index");
+        let listed: Value = serde_json::from_slice(&before).expect("json");
+        let first = listed["manifests"][0].clone();
 
-    #[test]
-    fn referrer_artifact_type_is_derived_from_config_when_absent() {
-        let subject = subject_descriptor_only(&SeedPlan::demo().subjects[0]);
-        let plans = &SeedPlan::demo().subjects[0].referrers;
-        let att = build_referrer(&plans[2], &subject, "x");
-        assert_eq!(
-            att.artifact_type.as_deref(),
-            Some("application/vnd.in-toto+json")
-        );
-        let v: Value = serde_json::from_slice(&att.manifest.bytes).unwrap();
-        assert!(v.get("artifactType").is_none());
-        assert_eq!(v["subject"]["digest"], json!(subject.digest));
-        let sbom = build_referrer(&plans[0], &subject, "y");
-        assert_eq!(
-            sbom.artifact_type.as_deref(),
-            Some("application/vnd.cyclonedx+json")
-        );
-        assert_eq!(
-            sbom.list_descriptor()["artifactType"],
-            json!("application/vnd.cyclonedx+json")
-        );
-    }
+        client
+            .add_to_tag_schema_index(repo, &subject.digest, &first)
+            .await
+            .expect("add again");
+        let again = client.get_manifest(repo, &tag).await.expect("GET");
+        assert_eq!(again.as_deref(), Some(&before[..]), "unchanged");
 
-    #[test]
-    fn cosign_suffix_follows_the_artifact_type() {
-        let p = ReferrerPlan::default();
-        assert_eq!(
-            cosign_suffix(&p, Some("application/vnd.dev.cosign.artifact.sig.v1+json")),
-            "sig"
-        );
-        assert_eq!(
-            cosign_suffix(&p, Some("application/vnd.in-toto+json")),
-            "att"
-        );
-        assert_eq!(
-            cosign_suffix(&p, Some("application/vnd.cyclonedx+json")),
-            "sbom"
-        );
+        let new = json!({"mediaType": OCI_MANIFEST, "digest": sha256(b"new"), "size": 3});
+        client
+            .add_to_tag_schema_index(repo, &subject.digest, &new)
+            .await
+            .expect("add new");
+        let after = client.get_manifest(repo, &tag).await.expect("GET");
+        let after: Value = serde_json::from_slice(&after.expect("index")).expect("json");
+        let mut want = listed["manifests"].as_array().expect("manifests").clone();
+        want.push(new);
+        assert_eq!(after["manifests"], Value::Array(want));
     }
 }
