@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use fake_registry::{Profile, Seeded, SeededReferrer};
+use fake_registry::{Profile, Seeded, SeededReferrer, StoredAs};
 use referrers::discovery::Method;
 
 use super::execute::Run;
@@ -38,12 +38,8 @@ pub(crate) fn declared_method(profile: &Profile, referrers: &[&SeededReferrer]) 
     if profile.declared().referrers_api {
         return Method::ReferrersApi;
     }
-    let stored = |how: &str| {
-        referrers
-            .iter()
-            .any(|r| r.stored_as.iter().any(|s| s == how))
-    };
-    match (stored("tag-schema"), stored("cosign")) {
+    let stored = |how: StoredAs| referrers.iter().any(|r| r.stored_as.contains(&how));
+    match (stored(StoredAs::TagSchema), stored(StoredAs::Cosign)) {
         (true, false) => Method::TagSchema,
         (false, true) => Method::CosignTags,
         // Both fallbacks hold referrers, or both were consulted and found nothing: the fallback was still used.
