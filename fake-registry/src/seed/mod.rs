@@ -7,7 +7,7 @@
 //! - [`storage`]: a subject's [`Storage`] resolved against what the target does ([`Storage::resolve`]).
 //! - `apply`: the content written into the fake's store (behind [`crate::FakeRegistry::seed`] and the builder's
 //!   seeds).
-//! - [`truth`]: [`Seeded`] and [`StoredAs`].
+//! - [`truth`]: [`Seeded`], the ground truth a seed returns.
 //!
 //! All content is deterministic: the same spec gives the same digests on every run.
 
@@ -26,8 +26,8 @@ pub use spec::{
     DigestAlgorithm, MAX_REFERRERS_PER_SUBJECT, ReferrerSpec, SeedSpec, Storage, SubjectKind,
     SubjectSpec, demo_subject,
 };
-pub use storage::{Placement, Target};
-pub use truth::{Seeded, SeededReferrer, SeededSubject, StoredAs};
+pub use storage::{Placement, StoredAs, Target};
+pub use truth::{Seeded, SeededReferrer, SeededSubject};
 
 use crate::profile::Profile;
 use crate::store::Store;

@@ -13,10 +13,44 @@
 //! The other modes write exactly the fallbacks they name on every target; `api` on the list is what the target does,
 //! never a choice.
 
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
 use crate::profile::{AutoStorage, Profile};
 
 use super::spec::Storage;
-use super::truth::StoredAs;
+
+/// A discovery path a seeded referrer can be found by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum StoredAs {
+    /// The referrers API lists it (the registry indexed its `subject`).
+    #[serde(rename = "api")]
+    Api,
+    /// The referrers tag schema index `<alg>-<hex>` lists it (distribution-spec v1.1 §"Referrers Tag Schema").
+    #[serde(rename = "tag-schema")]
+    TagSchema,
+    /// A cosign-style tag `<alg>-<hex>.<sig|att|sbom>` points at it.
+    #[serde(rename = "cosign")]
+    Cosign,
+}
+
+impl StoredAs {
+    /// The serialised name: `api`, `tag-schema`, `cosign`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StoredAs::Api => "api",
+            StoredAs::TagSchema => "tag-schema",
+            StoredAs::Cosign => "cosign",
+        }
+    }
+}
+
+impl fmt::Display for StoredAs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// What the target does with a manifest that carries `subject`.
 #[derive(Debug, Clone, Copy)]
@@ -85,6 +119,18 @@ impl Storage {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stored_as_serialises_by_name() {
+        let all = [StoredAs::Api, StoredAs::TagSchema, StoredAs::Cosign];
+        let json = serde_json::to_string(&all).unwrap();
+        assert_eq!(json, r#"["api","tag-schema","cosign"]"#);
+        assert_eq!(serde_json::from_str::<Vec<StoredAs>>(&json).unwrap(), all);
+        for s in all {
+            assert_eq!(s.to_string(), s.as_str());
+            assert_eq!(serde_json::to_string(&s).unwrap(), format!("\"{s}\""));
+        }
+    }
 
     const fn p(api: bool, tag_schema: bool, cosign: bool) -> Placement {
         Placement {

@@ -2,12 +2,11 @@
 //! for real registries both return and the scenario runner judges discoveries against.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
 use super::content::{ReferrerContent, SubjectContent};
-use super::storage::Placement;
+use super::storage::{Placement, StoredAs};
 
 fn yes() -> bool {
     true
@@ -55,37 +54,6 @@ pub struct SeededReferrer {
     pub stored_as: Vec<StoredAs>,
 }
 
-/// A discovery path a seeded referrer can be found by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum StoredAs {
-    /// The referrers API lists it (the registry indexed its `subject`).
-    #[serde(rename = "api")]
-    Api,
-    /// The referrers tag schema index `<alg>-<hex>` lists it (distribution-spec v1.1 §"Referrers Tag Schema").
-    #[serde(rename = "tag-schema")]
-    TagSchema,
-    /// A cosign-style tag `<alg>-<hex>.<sig|att|sbom>` points at it.
-    #[serde(rename = "cosign")]
-    Cosign,
-}
-
-impl StoredAs {
-    /// The serialised name: `api`, `tag-schema`, `cosign`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            StoredAs::Api => "api",
-            StoredAs::TagSchema => "tag-schema",
-            StoredAs::Cosign => "cosign",
-        }
-    }
-}
-
-impl fmt::Display for StoredAs {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 impl SeededSubject {
     /// The truth of `subject` pushed to `repository`, referrer `i` placed as `placements[i]` (one placement per
     /// referrer; a missing one places it nowhere): its `stored_as` lists the placement's paths, `cosign` only for the
@@ -125,23 +93,6 @@ impl SeededReferrer {
             size: referrer.manifest.size(),
             annotations: referrer.annotations.clone(),
             stored_as,
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn stored_as_serialises_by_name() {
-        let all = [StoredAs::Api, StoredAs::TagSchema, StoredAs::Cosign];
-        let json = serde_json::to_string(&all).unwrap();
-        assert_eq!(json, r#"["api","tag-schema","cosign"]"#);
-        assert_eq!(serde_json::from_str::<Vec<StoredAs>>(&json).unwrap(), all);
-        for s in all {
-            assert_eq!(s.to_string(), s.as_str());
-            assert_eq!(serde_json::to_string(&s).unwrap(), format!("\"{s}\""));
         }
     }
 }

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::PATHS;
+use super::measured::PATHS;
 use crate::report::format::group_digits;
 use crate::report::inputs::Callgrind;
 

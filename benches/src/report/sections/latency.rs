@@ -3,13 +3,11 @@
 
 use std::fmt::Write as _;
 
-use super::PATHS;
+use super::measured::{Measured, PATHS, measured};
 use super::verdicts::Verdicts;
 use crate::fixture::{PAGING_PAGE_SIZE, PAGING_REFERRERS};
-use crate::record::Record;
 use crate::report::format::dur;
 use crate::report::inputs::{Inputs, meta_str, meta_u64, same_answer};
-use crate::report::stats::Stats;
 
 /// The clients of a path, in table order.
 const CLIENTS: [&str; 5] = [
@@ -19,16 +17,6 @@ const CLIENTS: [&str; 5] = [
     "oci-client",
     "oci-client-cosign",
 ];
-
-/// One client's discoveries on one path and phase.
-pub(super) struct Measured<'a> {
-    pub(super) path: &'a str,
-    pub(super) phase: &'a str,
-    pub(super) client: &'a str,
-    pub(super) id: String,
-    pub(super) record: &'a Record,
-    pub(super) stats: Stats,
-}
 
 /// Intro, table and verdicts.
 pub(super) fn section(w: &mut String, inputs: &Inputs, verdicts: &mut Verdicts) {
@@ -83,24 +71,6 @@ fn path_rows(w: &mut String, inputs: &Inputs, verdicts: &mut Verdicts, path: &st
             verdicts.peer(inputs, &m, &ours);
         }
     }
-}
-
-/// A client's record and statistics on a path and phase, if it has single operations.
-fn measured<'a>(
-    inputs: &'a Inputs,
-    path: &'a str,
-    phase: &'a str,
-    client: &'a str,
-) -> Option<Measured<'a>> {
-    let id = format!("discovery/{path}/{phase}/{client}");
-    Some(Measured {
-        path,
-        phase,
-        client,
-        record: inputs.record(&id)?,
-        stats: inputs.stats(&id)?,
-        id,
-    })
 }
 
 /// One bench id: requests, median, p99, spread, n, ours ÷ it, and its answer.

@@ -7,11 +7,13 @@
 //!   requests each client sent.
 //! - `scale`: the 1,000-subject run; `memory`: its peak memory.
 //! - `throughput`: registry throughput; `callgrind`: instructions per warm discovery.
+//! - `measured`: the paths and one client's measured discoveries, which several sections read.
 
 mod callgrind;
 mod findings;
 mod frame;
 mod latency;
+mod measured;
 mod memory;
 mod paired;
 mod requests;
@@ -21,9 +23,6 @@ mod verdicts;
 
 use super::inputs::Inputs;
 use verdicts::Verdicts;
-
-/// The discovery paths, in the order of every table.
-const PATHS: [&str; 5] = ["api", "api-token", "tag-schema", "cosign", "paging"];
 
 /// The whole document.
 pub(super) fn document(inputs: &Inputs, machine: &str, command: &str) -> String {

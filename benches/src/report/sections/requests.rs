@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::PATHS;
+use super::measured::PATHS;
 use crate::report::format::shorten;
 use crate::report::inputs::{Inputs, meta_u64};
 

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::latency::Measured;
+use super::measured::Measured;
 use crate::paired::PairedRow;
 use crate::report::inputs::{Inputs, meta_u64, same_answer};
 use crate::report::{TARGET_FLOOR_RATIO, TARGET_SCALE_RATIO};
