@@ -3,8 +3,9 @@
 use referrers::check::{CheckConfig, CheckResult, Status};
 use referrers::telemetry::Metrics;
 
+use super::args::{CheckArgs, TextOrJson};
 use super::connection::{print_json, registry_config, write_metrics};
-use super::{CheckArgs, CliError, Exit, TextOrJson};
+use super::error::{CliError, Exit};
 
 /// The exit of a verdict: pass 0, fail 1, warn 3, info 4.
 fn exit_for(s: Status) -> Exit {

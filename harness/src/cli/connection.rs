@@ -8,7 +8,8 @@ use std::time::Duration;
 use referrers::telemetry::Metrics;
 use referrers::{Credentials, RegistryConfig};
 
-use super::{CliError, Connection};
+use super::args::Connection;
+use super::error::CliError;
 
 fn credentials(conn: &Connection) -> Result<Credentials, CliError> {
     if let Some(p) = &conn.docker_config {

@@ -5,8 +5,9 @@ use std::time::Duration;
 use referrers::discovery::{Discoverer, DiscoveryOptions, DiscoveryResult, Subject, SubjectRef};
 use referrers::telemetry::Metrics;
 
+use super::args::{DiscoverArgs, TextOrJson};
 use super::connection::{print_json, registry_config, write_metrics};
-use super::{CliError, DiscoverArgs, Exit, TextOrJson};
+use super::error::{CliError, Exit};
 
 fn print_text(d: &DiscoveryResult) {
     let state = if d.complete { "COMPLETE" } else { "INCOMPLETE" };

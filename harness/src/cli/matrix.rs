@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use fake_registry::Profile;
 
-use super::{CliError, Exit, MatrixAction, MatrixArgs, MatrixFormat};
+use super::args::{MatrixAction, MatrixArgs, MatrixFormat};
+use super::error::{CliError, Exit};
 use crate::cell::{CellResult, CellStatus};
 use crate::fake_target::FakeTarget;
 use crate::matrix::{self, RunResults, Target};

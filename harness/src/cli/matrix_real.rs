@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::{CliError, Exit};
+use super::error::{CliError, Exit};
 use crate::cell::CellStatus;
 use crate::matrix;
 use crate::real::{RealRegistriesConfig, RealTarget, TargetError};

@@ -2,7 +2,8 @@
 
 use crate::matrix::{self, RunResults};
 
-use super::{CliError, Exit, MergeArgs};
+use super::args::MergeArgs;
+use super::error::{CliError, Exit};
 
 /// `harness merge`.
 pub fn merge(args: MergeArgs) -> Result<Exit, CliError> {

@@ -14,11 +14,12 @@ use fake_registry::Profile;
 
 use super::auth::Credentials;
 use super::config::{ConfigError, ImageEntry, LiveRegistry, RealRegistriesConfig};
+use super::docker;
+use super::fidelity::FidelityError;
 use super::fidelity::{self, FidelityReport, MISSING_REPO, PROBE_REPO};
 use super::images::{self, RealRegistryKind};
 use super::launcher::{ContainerSpec, LaunchError, RealRegistry, start_container};
 use super::push::PushClient;
-use super::{FidelityError, docker};
 use crate::scenario::Scenario;
 use crate::target::{Served, Target, UserPass};
 
@@ -392,7 +393,7 @@ impl Target for RealRow<'_> {
             .map_err(|e| format!("{}: {e}", self.target.title))?;
         let client = PushClient::with_credentials(instance.base_url(), access.credentials.clone());
         let seeded =
-            super::seed_spec_renamed(&client, &scenario.spec.seed, |r| access.repository(r))
+            super::seed::seed_spec_renamed(&client, &scenario.spec.seed, |r| access.repository(r))
                 .await
                 .map_err(|e| format!("seeding the real registry failed: {e}"))?;
         Ok(Served {
@@ -423,6 +424,34 @@ pub async fn docker_available() -> Result<(), String> {
         docker::RunDecision::Run => Ok(()),
         docker::RunDecision::Skip(why) | docker::RunDecision::Fail(why) => Err(why),
     }
+}
+
+/// Measures the fidelity of the fake profile that claims to emulate `kind` ([`RealRegistryKind::fake_profile`]):
+/// a fresh fake with that profile and a fresh container answer the probe set ([`RealTarget::fidelity`]); the
+/// report's candidate is labelled `fake <profile>`.
+pub async fn fidelity_for_kind(kind: RealRegistryKind) -> Result<FidelityReport, FidelityError> {
+    // A container row has no live namespace, so the run id names nothing here.
+    RealTarget::from_kind(kind).fidelity(&run_id()).await
+}
+
+/// Starts `kind` in a container, runs the probe set against it and against `candidate_url` (normally a fresh fake
+/// with [`RealRegistryKind::fake_profile`]), removes the container and returns the comparison, with the real
+/// registry as the reference. Both registries should be empty: the probes push their own content.
+pub async fn measure_fidelity(
+    kind: RealRegistryKind,
+    candidate_label: &str,
+    candidate_url: &str,
+) -> Result<FidelityReport, FidelityError> {
+    let real = super::launcher::start_real_registry(kind).await?;
+    let report = fidelity::fidelity(
+        &kind.row_label(),
+        real.base_url(),
+        candidate_label,
+        candidate_url,
+    )
+    .await;
+    drop(real);
+    Ok(report?)
 }
 
 #[cfg(test)]

@@ -3,7 +3,8 @@
 
 use fake_registry::Profile;
 
-use super::{Expect, Operation, Scenario, ScenarioError};
+use super::expect::Expect;
+use super::file::{Operation, Scenario, ScenarioError};
 
 pub(super) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
     let invalid = |field: &str, problem: String| ScenarioError::Invalid {

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
-use super::ProbeObservation;
+use super::observe::ProbeObservation;
 
 /// One aspect of one probe that differs between the two sides.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -188,6 +188,31 @@ pub fn compare(
         }
     }
     report
+}
+
+/// The matrix document's fidelity section: per profile the figure, then every difference.
+pub fn fidelity_markdown(reports: &[FidelityReport]) -> String {
+    let mut out = String::from(
+        "| fake profile | real registry | probes matching | aspects matching |\n|---|---|---|---|\n",
+    );
+    for r in reports {
+        out.push_str(&format!(
+            "| {} | {} | {}/{} ({:.0}%) | {}/{} ({:.0}%) |\n",
+            r.candidate,
+            r.reference,
+            r.matching_probes,
+            r.probes,
+            r.figure() * 100.0,
+            r.matching_aspects,
+            r.aspects,
+            r.aspect_figure() * 100.0
+        ));
+    }
+    for r in reports {
+        out.push('\n');
+        out.push_str(&r.to_markdown());
+    }
+    out
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 //! entries by artifactType, tag names, the digest of a manifest body) rather than its bytes. [`compare()`] lists every
 //! difference and gives the fidelity figure: the share of probes whose every aspect matches.
 //!
+//! - [`set`](PROBE_IDS): the set's names (repositories, tag, artifact types, probe ids) and its error.
 //! - [`probes`]: the probe content and the probe set, in order.
 //! - [`observe`]: what each probe records ([`ProbeObservation`], [`body_shape`], the key headers).
 //! - [`compare`](mod@compare): the comparison of two runs ([`FidelityReport`]) and its Markdown.
@@ -17,58 +18,14 @@
 pub mod compare;
 pub mod observe;
 pub mod probes;
+mod set;
 
-pub use compare::{Difference, FidelityReport, compare};
+pub use compare::{Difference, FidelityReport, compare, fidelity_markdown};
 pub use observe::{KEY_HEADERS, ProbeObservation, body_shape};
 pub use probes::{probe_content, run_probes, run_probes_in, run_probes_with};
-
-use super::push::PushError;
-
-/// Repository the probes push into and query.
-pub const PROBE_REPO: &str = "fidelity/probe";
-/// Repository that is never pushed to.
-pub const MISSING_REPO: &str = "fidelity/never-pushed";
-/// Tag of the probe subject.
-pub const PROBE_TAG: &str = "v1";
-/// artifactType of the first probe referrer (used by the filter probe).
-pub const SBOM_TYPE: &str = "application/vnd.cyclonedx+json";
-/// artifactType of the second probe referrer.
-pub const SIG_TYPE: &str = "application/vnd.dev.cosign.artifact.sig.v1+json";
-
-/// The probes, in the order they run.
-pub const PROBE_IDS: [&str; 13] = [
-    "ping",
-    "push-with-subject",
-    "manifest-head",
-    "manifest-get-tag",
-    "manifest-get-digest",
-    "manifest-missing",
-    "referrers",
-    "referrers-filtered",
-    "referrers-invalid-digest",
-    "referrers-missing-subject",
-    "referrers-missing-repository",
-    "tags-list",
-    "blob-head",
-];
-
-/// Failure to run the probe set (a transport failure or a failed preparation push; an odd *answer* is data).
-#[derive(Debug, thiserror::Error)]
-pub enum ProbeError {
-    #[error("probe {probe}: request to {url} failed: {message}")]
-    Transport {
-        probe: &'static str,
-        url: String,
-        message: String,
-    },
-    #[error("probe {probe}: {source}")]
-    Send {
-        probe: &'static str,
-        source: PushError,
-    },
-    #[error("preparing the probe content failed: {0}")]
-    Prepare(#[from] PushError),
-}
+pub use set::{
+    FidelityError, MISSING_REPO, PROBE_IDS, PROBE_REPO, PROBE_TAG, ProbeError, SBOM_TYPE, SIG_TYPE,
+};
 
 /// Runs the probe set against `reference_url` (the real registry) and `candidate_url` (the fake), then compares.
 pub async fn fidelity(

@@ -8,7 +8,7 @@ use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::ProbeError;
+use super::set::ProbeError;
 use crate::real::http;
 use crate::real::push::{PushClient, PutAnswer};
 

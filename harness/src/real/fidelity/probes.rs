@@ -10,7 +10,7 @@ use fake_registry::seed::{
 use reqwest::Method;
 
 use super::observe::{ProbeObservation, Prober};
-use super::{MISSING_REPO, PROBE_REPO, PROBE_TAG, ProbeError, SBOM_TYPE, SIG_TYPE};
+use super::set::{MISSING_REPO, PROBE_REPO, PROBE_TAG, ProbeError, SBOM_TYPE, SIG_TYPE};
 use crate::real::push::{MANIFEST_ACCEPT, OCI_INDEX, PushClient, PushError};
 
 /// The probe content, from the seed model: `PROBE_REPO:v1` (an image) with an SBOM and a signature referrer, both
