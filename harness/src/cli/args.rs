@@ -137,7 +137,7 @@ pub struct MatrixArgs {
     #[arg(long, global = true)]
     pub scenarios: Option<PathBuf>,
     /// Re-measure the real registries and write their results files (`<real-dir>/<row>.json`): the built-in rows
-    /// (Distribution 2.8.2 open and with htpasswd, ferro-oci-server; containers), plus every entry of
+    /// (images/builtin-registries.toml: containers of the project's own images), plus every entry of
     /// `--real-config` files.
     #[arg(long)]
     pub real: bool,
@@ -148,6 +148,9 @@ pub struct MatrixArgs {
     /// With --real: measure only the rows of the --real-config files, not the built-in ones.
     #[arg(long, requires = "real_config")]
     pub no_builtin: bool,
+    /// With --real: measure only this row (repeatable), e.g. `--row container-registry`.
+    #[arg(long, value_name = "NAME", requires = "real")]
+    pub row: Vec<String>,
     /// Folder of real-registry results files: --real writes them there, the document renders them from there.
     #[arg(long, value_name = "DIR", global = true)]
     pub real_dir: Option<PathBuf>,

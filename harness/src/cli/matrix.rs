@@ -169,6 +169,7 @@ pub async fn matrix_cmd(args: MatrixArgs) -> Result<Exit, CliError> {
             &selected,
             &args.real_config,
             args.no_builtin,
+            &args.row,
             &real_dir,
         )
         .await;

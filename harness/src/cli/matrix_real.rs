@@ -12,12 +12,20 @@ use crate::real::{RealRegistriesConfig, RealTarget, TargetError};
 use crate::real_rows;
 use crate::scenario::Scenario;
 
-/// The rows to measure: the built-in ones unless `no_builtin`, then every entry of every config file.
-fn rows(configs: &[PathBuf], no_builtin: bool) -> Result<Vec<RealTarget>, CliError> {
+/// The rows to measure: the built-in ones unless `no_builtin`, then every entry of every config file; only those
+/// named in `only` when it is not empty.
+fn rows(
+    configs: &[PathBuf],
+    no_builtin: bool,
+    only: &[String],
+) -> Result<Vec<RealTarget>, CliError> {
     let mut targets = if no_builtin {
         Vec::new()
     } else {
-        RealTarget::builtin()
+        RealTarget::builtin().map_err(|e| CliError::Config {
+            path: "images/builtin-registries.toml".into(),
+            message: e.to_string(),
+        })?
     };
     let docker_config = crate::real::config::user_docker_config();
     for path in configs {
@@ -38,6 +46,14 @@ fn rows(configs: &[PathBuf], no_builtin: bool) -> Result<Vec<RealTarget>, CliErr
             t.name
         )));
     }
+    if let Some(missing) = only.iter().find(|n| !targets.iter().any(|t| &&t.name == n)) {
+        let names: Vec<&str> = targets.iter().map(|t| t.name.as_str()).collect();
+        return Err(CliError::Usage(format!(
+            "--row {missing:?}: no such real row (rows: {})",
+            names.join(", ")
+        )));
+    }
+    targets.retain(|t| only.is_empty() || only.contains(&t.name));
     Ok(targets)
 }
 
@@ -47,9 +63,10 @@ pub(super) async fn measure_real_rows(
     scenarios: &[Arc<Scenario>],
     configs: &[PathBuf],
     no_builtin: bool,
+    only: &[String],
     dir: &Path,
 ) -> Result<Exit, CliError> {
-    let targets = rows(configs, no_builtin)?;
+    let targets = rows(configs, no_builtin, only)?;
     std::fs::create_dir_all(dir).map_err(|source| CliError::Write {
         path: dir.to_path_buf(),
         source,

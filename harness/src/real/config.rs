@@ -15,6 +15,9 @@
 //! wait = { stream = "stdout", message = "listening" } # optional log line; GET /v2/ is always polled
 //! username_env = "ZOT_USER"             # credentials the image is configured with (e.g. htpasswd), optional
 //! password_env = "ZOT_PASSWORD"
+//! # username = "oci-test"               # or a public test fixture baked into the image, given literally
+//! # password = "oci-test-password"
+//! # build = "distribution"              # images/<build>/ builds the image locally when missing (never pulled)
 //! fake_profile = "zot"                  # profile whose declarations the cells expect and whose fidelity is
 //!                                       # measured (default `oci-1.1`: the spec)
 //!
@@ -33,8 +36,6 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
 use serde::{Deserialize, Serialize};
 
 use super::auth::Credentials;
@@ -72,6 +73,13 @@ pub struct ImageEntry {
     /// these environment variables; scenarios that need credentials run only where a row has some.
     pub username_env: Option<String>,
     pub password_env: Option<String>,
+    /// Credentials baked into the image as a public test fixture, given literally (the project's htpasswd user).
+    /// Anything secret belongs in `username_env`/`password_env`.
+    pub username: Option<String>,
+    pub password: Option<String>,
+    /// A folder of `images/` whose recipe builds this image locally (`images/build.sh <build>`) when it is missing.
+    /// Such an image is never pulled.
+    pub build: Option<String>,
     pub fake_profile: Option<String>,
 }
 
@@ -208,6 +216,31 @@ impl RealRegistriesConfig {
                     message: "username_env and password_env go together".into(),
                 });
             }
+            if i.username.is_some() != i.password.is_some() {
+                return Err(ConfigError::Invalid {
+                    name: i.name.clone(),
+                    message: "username and password go together".into(),
+                });
+            }
+            if i.username.is_some() && i.username_env.is_some() {
+                return Err(ConfigError::Invalid {
+                    name: i.name.clone(),
+                    message:
+                        "give fixture credentials (username, password) or environment variables \
+                              (username_env, password_env), not both"
+                            .into(),
+                });
+            }
+            if let Some(b) = &i.build
+                && !valid_name(b)
+            {
+                return Err(ConfigError::Invalid {
+                    name: i.name.clone(),
+                    message: format!(
+                        "build `{b}` must name a folder of images/ (letters, digits, '-', '_', '.')"
+                    ),
+                });
+            }
         }
         for l in &self.live {
             let url = reqwest::Url::parse(&l.url).map_err(|e| ConfigError::Invalid {
@@ -262,6 +295,9 @@ impl ImageEntry {
         &self,
         env: impl Fn(&str) -> Option<String>,
     ) -> Result<Option<Credentials>, ConfigError> {
+        if let (Some(u), Some(p)) = (&self.username, &self.password) {
+            return Ok(Some(Credentials::new(u, p)));
+        }
         env_credentials(
             &self.name,
             self.username_env.as_deref(),
@@ -281,7 +317,12 @@ impl ImageEntry {
             env: self.env.clone(),
             cmd: self.cmd.clone(),
             wait_log: self.wait.as_ref().map(|w| (w.stream, w.message.clone())),
-            pull: self.pull,
+            // The project's own images are built here, never pulled.
+            pull: if self.build.is_some() {
+                PullPolicy::Never
+            } else {
+                self.pull
+            },
         }
     }
 }
@@ -358,7 +399,9 @@ impl LiveEntry {
         let credentials = match named {
             Some(c) => Some(c),
             None if self.docker_config => match docker_config {
-                Some(path) if path.exists() => self.docker_config_credentials(path)?,
+                Some(path) if path.exists() => {
+                    super::docker_config::credentials_for(&self.name, &self.url, path)?
+                }
                 _ => None,
             },
             _ => None,
@@ -375,80 +418,13 @@ impl LiveEntry {
             fake_profile: self.fake_profile.clone(),
         })
     }
-
-    /// Credentials for this entry's host from a Docker `config.json` (`auths` with `auth` = base64 `user:pass`, or
-    /// `username`/`password`; keys may be `host`, `https://host` or `https://host/v1/`).
-    fn docker_config_credentials(&self, path: &Path) -> Result<Option<Credentials>, ConfigError> {
-        let err = |message: String| ConfigError::DockerConfig {
-            name: self.name.clone(),
-            path: path.to_path_buf(),
-            message,
-        };
-        let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
-        let config: serde_json::Value =
-            serde_json::from_str(&text).map_err(|e| err(e.to_string()))?;
-        let url = reqwest::Url::parse(&self.url).map_err(|e| err(e.to_string()))?;
-        let host = match (url.host_str(), url.port()) {
-            (Some(h), Some(p)) => format!("{h}:{p}"),
-            (Some(h), None) => h.to_string(),
-            (None, _) => return Ok(None),
-        };
-        if let Some(helper) = config
-            .get("credHelpers")
-            .and_then(|h| h.get(&host))
-            .and_then(serde_json::Value::as_str)
-        {
-            return Err(ConfigError::CredentialHelper {
-                name: self.name.clone(),
-                host,
-                helper: helper.to_string(),
-            });
-        }
-        let auths = config.get("auths").and_then(serde_json::Value::as_object);
-        let entry = auths.and_then(|a| {
-            a.iter()
-                .find(|(k, _)| {
-                    let k = k
-                        .trim_start_matches("https://")
-                        .trim_start_matches("http://");
-                    k.split('/').next() == Some(host.as_str())
-                })
-                .map(|(_, v)| v)
-        });
-        let Some(entry) = entry else {
-            if let Some(store) = config.get("credsStore").and_then(serde_json::Value::as_str) {
-                return Err(ConfigError::CredentialHelper {
-                    name: self.name.clone(),
-                    host,
-                    helper: store.to_string(),
-                });
-            }
-            return Ok(None);
-        };
-        if let Some(auth) = entry.get("auth").and_then(serde_json::Value::as_str) {
-            let decoded = STANDARD
-                .decode(auth.trim())
-                .map_err(|e| err(format!("auths[{host}].auth is not base64: {e}")))?;
-            let decoded = String::from_utf8(decoded)
-                .map_err(|_| err(format!("auths[{host}].auth is not UTF-8")))?;
-            let (u, p) = decoded
-                .split_once(':')
-                .ok_or_else(|| err(format!("auths[{host}].auth is not user:password")))?;
-            return Ok(Some(Credentials::new(u, p)));
-        }
-        match (
-            entry.get("username").and_then(serde_json::Value::as_str),
-            entry.get("password").and_then(serde_json::Value::as_str),
-        ) {
-            (Some(u), Some(p)) => Ok(Some(Credentials::new(u, p))),
-            _ => Ok(None),
-        }
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
 
     const EXAMPLE: &str = r#"
 [[image]]

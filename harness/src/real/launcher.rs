@@ -14,7 +14,7 @@ use testcontainers::{ContainerAsync, GenericImage, ImageExt};
 use tokio::sync::OnceCell;
 
 use super::docker::{self, DockerError, LABEL_PID, LABEL_PID_START, LABEL_TEST};
-use super::images::{self, ImageError, ReadyLog, RealRegistryKind};
+use super::images::{self, ImageError};
 
 /// How long a registry may take from container start to answering `GET /v2/`.
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(60);
@@ -92,30 +92,10 @@ impl ContainerSpec {
     }
 }
 
-impl RealRegistryKind {
-    /// The container spec of a built-in registry (local image, never pulled).
-    pub fn container_spec(self) -> ContainerSpec {
-        ContainerSpec {
-            label: self.row_label(),
-            image: self.image_name().to_string(),
-            tag: self.version().to_string(),
-            port: self.container_port(),
-            env: BTreeMap::new(),
-            cmd: Vec::new(),
-            wait_log: Some(match self.ready_log() {
-                ReadyLog::Stdout(m) => (LogStream::Stdout, m.to_string()),
-                ReadyLog::Stderr(m) => (LogStream::Stderr, m.to_string()),
-            }),
-            pull: PullPolicy::Never,
-        }
-    }
-}
-
 /// A real registry running in a container. Dropping it removes the container (inside a Tokio runtime, as
 /// testcontainers requires).
 pub struct RealRegistry {
     label: String,
-    kind: Option<RealRegistryKind>,
     base_url: String,
     container: ContainerAsync<GenericImage>,
 }
@@ -131,11 +111,6 @@ impl std::fmt::Debug for RealRegistry {
 }
 
 impl RealRegistry {
-    /// The built-in registry this is, if it is one (`None` for images named in a config file).
-    pub fn kind(&self) -> Option<RealRegistryKind> {
-        self.kind
-    }
-
     /// Row label, e.g. "Distribution 2.8.2 (real, container)".
     pub fn label(&self) -> &str {
         &self.label
@@ -179,16 +154,6 @@ pub async fn sweep_once() -> Result<&'static [String], DockerError> {
         })
         .await
         .map(Vec::as_slice)
-}
-
-/// Starts `kind` from its local image (building it first if it is missing; never pulling), waits until
-/// `GET /v2/` answers, and returns it with its base URL.
-pub async fn start_real_registry(kind: RealRegistryKind) -> Result<RealRegistry, LaunchError> {
-    sweep_once().await?;
-    images::ensure_image(kind).await?;
-    let mut registry = start_container(&kind.container_spec()).await?;
-    registry.kind = Some(kind);
-    Ok(registry)
 }
 
 /// Starts any registry image: labelled, published on loopback only, pulled only if missing and allowed, ready
@@ -251,7 +216,6 @@ pub async fn start_container(spec: &ContainerSpec) -> Result<RealRegistry, Launc
         })?;
     let registry = RealRegistry {
         label: spec.label.clone(),
-        kind: None,
         base_url: format!("http://127.0.0.1:{host_port}"),
         container,
     };

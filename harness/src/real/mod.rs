@@ -1,9 +1,9 @@
 //! Real registries started in containers (testcontainers), seeded through their own push API, and the fidelity
 //! probe set that compares them with the fake profiles claiming to emulate them.
 //!
-//! - [`images`]: which real registries exist as locally built images (`images/build.sh`), never pulled.
+//! - [`images`]: the project's own images, built locally by `images/build.sh` from `images/<name>/`, never pulled.
 //! - [`docker`]: is Docker there, the skip rule (`CI=true` turns a skip into a failure), the sweep of leftovers.
-//! - [`launcher`]: [`start_real_registry`] → [`RealRegistry`] (base URL; container removed on drop).
+//! - [`launcher`]: [`start_container`] → [`RealRegistry`] (base URL; container removed on drop).
 //! - [`push`]: [`PushClient`] (blobs, manifests with `subject`, the tag-schema fallback and cosign-style tags, with
 //!   plain reqwest) and [`push_content`], which pushes the fake's seed content ([`fake_registry::SeedContent`]).
 //! - [`config`]: config files naming more registries: images (port, env, wait, pull policy) and live registries by
@@ -13,11 +13,12 @@
 //! - [`target`]: one matrix row of a real registry (built-in image, config-file image or live URL): how it is
 //!   started, reached and named.
 //! - [`fidelity`]: the probe set, run against any base URL, and the comparison of two runs;
-//!   [`measure_fidelity`] runs it for a real registry and a fake at any base URL.
+//!   [`RealTarget::fidelity_against`] runs it for a real row and a fake at any base URL.
 
 pub mod auth;
 pub mod config;
 pub mod docker;
+pub mod docker_config;
 pub mod fidelity;
 pub mod http;
 pub mod images;
@@ -32,10 +33,7 @@ pub use fidelity::{
     Difference, FidelityError, FidelityReport, ProbeObservation, compare, fidelity_markdown,
     run_probes,
 };
-pub use images::RealRegistryKind;
-pub use launcher::{
-    ContainerSpec, LaunchError, PullPolicy, RealRegistry, start_container, start_real_registry,
-};
+pub use launcher::{ContainerSpec, LaunchError, PullPolicy, RealRegistry, start_container};
 pub use push::{PushClient, PushError, push_content};
 pub use seed::{seed_spec_renamed, seed_spec_with};
-pub use target::{Instance, Launch, RealTarget, TargetError, fidelity_for_kind, measure_fidelity};
+pub use target::{Instance, Launch, RealTarget, TargetError};

@@ -7,7 +7,6 @@
 //!
 //! A row measured in one run is a [`RealRow`], the [`Target`] the runner runs its cells through.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use fake_registry::Profile;
@@ -17,7 +16,7 @@ use super::config::{ConfigError, ImageEntry, LiveRegistry, RealRegistriesConfig}
 use super::docker;
 use super::fidelity::FidelityError;
 use super::fidelity::{self, FidelityReport, MISSING_REPO, PROBE_REPO};
-use super::images::{self, RealRegistryKind};
+use super::images;
 use super::launcher::{ContainerSpec, LaunchError, RealRegistry, start_container};
 use super::push::PushClient;
 use crate::scenario::Scenario;
@@ -29,21 +28,16 @@ pub const DEFAULT_COUNTERPART: Profile = Profile::OCI_1_1;
 /// The repository prefix of a live row whose entry names none.
 pub const DEFAULT_PREFIX: &str = "oci-referrers-compat";
 
-/// The test user baked into the Distribution image (`images/distribution/htpasswd`, bcrypt): a public fixture for
-/// a local container, never a secret.
-pub const HTPASSWD_USER: &str = "oci-test";
-/// Its password (see [`HTPASSWD_USER`]).
-pub const HTPASSWD_PASSWORD: &str = "oci-test-password";
-/// Path of the htpasswd file inside the Distribution image.
-pub const HTPASSWD_PATH: &str = "/etc/docker/registry/htpasswd";
+/// The project's own rows (`images/builtin-registries.toml`), built into the harness.
+const BUILTIN_ROWS: &str = include_str!("../../../images/builtin-registries.toml");
 
 /// How a row's registry comes to exist.
 #[derive(Debug, Clone)]
 pub enum Launch {
-    /// A container per cell. `local` names the project's own image, built by `images/build.sh` when missing.
+    /// A container per cell. `build` names the `images/` folder that builds the image locally when it is missing.
     Container {
         spec: ContainerSpec,
-        local: Option<RealRegistryKind>,
+        build: Option<String>,
     },
     /// A live registry: nothing is started.
     Live { base_url: String },
@@ -93,67 +87,19 @@ pub enum TargetError {
 }
 
 impl RealTarget {
-    /// The project's own rows: Distribution 2.8.2 open and with htpasswd auth, and ferro-oci-server.
-    pub fn builtin() -> Vec<RealTarget> {
-        vec![
-            Self::from_kind(RealRegistryKind::Distribution),
-            Self::distribution_htpasswd(),
-            Self::from_kind(RealRegistryKind::FerroOciServer),
-        ]
+    /// The project's own rows, in the order of `images/builtin-registries.toml`: Distribution 2.8.2 open and with
+    /// htpasswd auth, ferro-oci-server, container-registry.
+    pub fn builtin() -> Result<Vec<RealTarget>, TargetError> {
+        let config = RealRegistriesConfig::parse(
+            BUILTIN_ROWS,
+            std::path::Path::new("images/builtin-registries.toml"),
+        )?;
+        Self::from_config(&config, |_| None, None)
     }
 
-    /// A built-in image, open (no auth).
-    pub fn from_kind(kind: RealRegistryKind) -> RealTarget {
-        RealTarget {
-            name: kind.name().to_string(),
-            title: kind.row_label(),
-            counterpart: kind.counterpart(),
-            launch: Launch::Container {
-                spec: kind.container_spec(),
-                local: Some(kind),
-            },
-            credentials: None,
-            repository_prefix: None,
-            measured_against: format!("the locally built image `{}`", kind.image_ref()),
-        }
-    }
-
-    /// Distribution 2.8.2 configured with its native htpasswd auth, the way its documentation deploys it
-    /// (`REGISTRY_AUTH=htpasswd`, realm and file path by environment; distribution docs `deploying.md`, "Native basic
-    /// auth"): the row where the scenarios that need credentials run against a real registry.
-    pub fn distribution_htpasswd() -> RealTarget {
-        let kind = RealRegistryKind::Distribution;
-        let mut spec = kind.container_spec();
-        spec.label = format!(
-            "Distribution {} with htpasswd auth (real, container)",
-            kind.version()
-        );
-        spec.env = BTreeMap::from([
-            ("REGISTRY_AUTH".to_string(), "htpasswd".to_string()),
-            (
-                "REGISTRY_AUTH_HTPASSWD_REALM".to_string(),
-                "Registry Realm".to_string(),
-            ),
-            (
-                "REGISTRY_AUTH_HTPASSWD_PATH".to_string(),
-                HTPASSWD_PATH.to_string(),
-            ),
-        ]);
-        RealTarget {
-            name: "distribution-htpasswd".to_string(),
-            title: spec.label.clone(),
-            counterpart: kind.counterpart(),
-            launch: Launch::Container {
-                spec,
-                local: Some(kind),
-            },
-            credentials: Some(Credentials::new(HTPASSWD_USER, HTPASSWD_PASSWORD)),
-            repository_prefix: None,
-            measured_against: format!(
-                "the locally built image `{}` with `REGISTRY_AUTH=htpasswd` (fixture user `{HTPASSWD_USER}`)",
-                kind.image_ref()
-            ),
-        }
+    /// The built-in row `name`, if there is one.
+    pub fn builtin_row(name: &str) -> Result<Option<RealTarget>, TargetError> {
+        Ok(Self::builtin()?.into_iter().find(|t| t.name == name))
     }
 
     /// A `[[image]]` entry of a config file, with the credentials it names (already resolved).
@@ -162,12 +108,19 @@ impl RealTarget {
         credentials: Option<Credentials>,
     ) -> Result<RealTarget, TargetError> {
         let spec = entry.container_spec();
+        let measured_against = match &entry.build {
+            Some(_) => format!("the locally built image `{}`", spec.image_ref()),
+            None => format!("the image `{}` (config file)", spec.image_ref()),
+        };
         Ok(RealTarget {
             name: entry.name.clone(),
             title: entry.row_label(),
             counterpart: counterpart(&entry.name, entry.fake_profile.as_deref())?,
-            measured_against: format!("the image `{}` (config file)", spec.image_ref()),
-            launch: Launch::Container { spec, local: None },
+            measured_against,
+            launch: Launch::Container {
+                spec,
+                build: entry.build.clone(),
+            },
             credentials,
             repository_prefix: None,
         })
@@ -218,9 +171,9 @@ impl RealTarget {
     /// registry.
     pub async fn start(&self) -> Result<Instance, LaunchError> {
         match &self.launch {
-            Launch::Container { spec, local } => {
-                if let Some(kind) = local {
-                    images::ensure_image(*kind).await?;
+            Launch::Container { spec, build } => {
+                if let Some(build) = build {
+                    images::ensure_image(build, &spec.image_ref()).await?;
                 }
                 let container = start_container(spec).await?;
                 Ok(Instance {
@@ -252,6 +205,26 @@ impl RealTarget {
             target: self,
             run_id,
         }
+    }
+
+    /// The probe set answered by a fresh instance of this row and by `candidate_url` (a fake with any profile),
+    /// side by side, this registry as the reference. Both registries should be empty: the probes push their own
+    /// content.
+    pub async fn fidelity_against(
+        &self,
+        candidate_label: &str,
+        candidate_url: &str,
+    ) -> Result<FidelityReport, FidelityError> {
+        let instance = self.start().await?;
+        let report = fidelity::fidelity(
+            &self.title,
+            instance.base_url(),
+            candidate_label,
+            candidate_url,
+        )
+        .await;
+        drop(instance);
+        Ok(report?)
     }
 
     /// The fidelity of [`Self::counterpart`] against this registry: the probe set answered by a fresh instance
@@ -426,34 +399,6 @@ pub async fn docker_available() -> Result<(), String> {
     }
 }
 
-/// Measures the fidelity of the fake profile that claims to emulate `kind` ([`RealRegistryKind::fake_profile`]):
-/// a fresh fake with that profile and a fresh container answer the probe set ([`RealTarget::fidelity`]); the
-/// report's candidate is labelled `fake <profile>`.
-pub async fn fidelity_for_kind(kind: RealRegistryKind) -> Result<FidelityReport, FidelityError> {
-    // A container row has no live namespace, so the run id names nothing here.
-    RealTarget::from_kind(kind).fidelity(&run_id()).await
-}
-
-/// Starts `kind` in a container, runs the probe set against it and against `candidate_url` (normally a fresh fake
-/// with [`RealRegistryKind::fake_profile`]), removes the container and returns the comparison, with the real
-/// registry as the reference. Both registries should be empty: the probes push their own content.
-pub async fn measure_fidelity(
-    kind: RealRegistryKind,
-    candidate_label: &str,
-    candidate_url: &str,
-) -> Result<FidelityReport, FidelityError> {
-    let real = super::launcher::start_real_registry(kind).await?;
-    let report = fidelity::fidelity(
-        &kind.row_label(),
-        real.base_url(),
-        candidate_label,
-        candidate_url,
-    )
-    .await;
-    drop(real);
-    Ok(report?)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -461,7 +406,7 @@ mod tests {
 
     #[test]
     fn builtin_rows_are_distinct_and_name_their_counterparts() {
-        let rows = RealTarget::builtin();
+        let rows = RealTarget::builtin().unwrap();
         let names: Vec<&str> = rows.iter().map(|t| t.name.as_str()).collect();
         assert_eq!(
             names,
@@ -475,8 +420,18 @@ mod tests {
         assert!(rows[0].credentials.is_none());
         assert_eq!(
             rows[1].credentials,
-            Some(Credentials::new(HTPASSWD_USER, HTPASSWD_PASSWORD))
+            Some(Credentials::new("oci-test", "oci-test-password"))
         );
+        assert!(
+            rows.iter()
+                .all(|t| matches!(&t.launch, Launch::Container { build: Some(_), spec } if spec.pull == super::super::launcher::PullPolicy::Never))
+        );
+        assert!(
+            RealTarget::builtin_row("ferro-oci-server")
+                .unwrap()
+                .is_some()
+        );
+        assert!(RealTarget::builtin_row("nope").unwrap().is_none());
     }
 
     #[test]
