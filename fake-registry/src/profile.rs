@@ -91,11 +91,11 @@ impl std::str::FromStr for Profile {
 impl Profile {
     /// Every profile: the 22 in its order, then extra ones (`harbor-2.10`, `ghcr-2026`).
     pub fn all() -> Vec<Profile> {
-        ALL.iter().map(|d| Profile(d)).collect()
+        defs::ALL.iter().map(|d| Profile(d)).collect()
     }
     /// Look a profile up by name.
     pub fn by_name(name: &str) -> Option<Profile> {
-        ALL.iter().find(|d| d.name == name).map(|d| Profile(d))
+        defs::ALL.iter().find(|d| d.name == name).map(|d| Profile(d))
     }
     /// Name, e.g. `harbor-2.8`.
     pub fn name(&self) -> &str {
@@ -197,32 +197,3 @@ impl Profile {
         matches!(self.0.behaviour.referrers, Referrers::Api(_))
     }
 }
-
-/// The 22 profiles in its order, then the extra ones.
-static ALL: [&ProfileDef; 25] = [
-    &defs::OCI_1_1,
-    &defs::ZOT,
-    &defs::DISTRIBUTION_2_8,
-    &defs::HARBOR_2_7,
-    &defs::HARBOR_2_8,
-    &defs::HARBOR_2_11,
-    &defs::GHCR,
-    &defs::QUAY_3_12_0,
-    &defs::QUAY_3_13,
-    &defs::QUAY_DISABLED,
-    &defs::ECR,
-    &defs::ECR_2023,
-    &defs::DOCKERHUB,
-    &defs::DOCKERHUB_2024,
-    &defs::ARTIFACTORY,
-    &defs::ARTIFACTORY_LEGACY,
-    &defs::ACR,
-    &defs::GITLAB,
-    &defs::GAR_2023,
-    &defs::SYNTHETIC_404_INDEX,
-    &defs::SYNTHETIC_405,
-    &defs::SYNTHETIC_501,
-    &defs::HARBOR_2_10,
-    &defs::GHCR_2026,
-    &defs::FERRO_OCI_SERVER_1_0,
-];

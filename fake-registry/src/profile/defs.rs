@@ -29,3 +29,36 @@ pub(crate) use harbor::{HARBOR_2_7, HARBOR_2_8, HARBOR_2_10, HARBOR_2_11};
 pub(crate) use quay::{QUAY_3_12_0, QUAY_3_13, QUAY_DISABLED};
 pub(crate) use spec::{OCI_1_1, SYNTHETIC_404_INDEX, SYNTHETIC_405, SYNTHETIC_501};
 pub(crate) use zot::ZOT;
+
+use super::ProfileDef;
+
+/// Every profile, in matrix order: the first 22 in the order of the project's first profile list, then the ones
+/// added since. A new profile is one file here plus its `mod` line and its entry in this list.
+pub(crate) static ALL: &[&ProfileDef] = &[
+    &OCI_1_1,
+    &ZOT,
+    &DISTRIBUTION_2_8,
+    &HARBOR_2_7,
+    &HARBOR_2_8,
+    &HARBOR_2_11,
+    &GHCR,
+    &QUAY_3_12_0,
+    &QUAY_3_13,
+    &QUAY_DISABLED,
+    &ECR,
+    &ECR_2023,
+    &DOCKERHUB,
+    &DOCKERHUB_2024,
+    &ARTIFACTORY,
+    &ARTIFACTORY_LEGACY,
+    &ACR,
+    &GITLAB,
+    &GAR_2023,
+    &SYNTHETIC_404_INDEX,
+    &SYNTHETIC_405,
+    &SYNTHETIC_501,
+    &HARBOR_2_10,
+    &GHCR_2026,
+    &FERRO_OCI_SERVER_1_0,
+];
+
