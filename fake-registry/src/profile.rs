@@ -95,7 +95,10 @@ impl Profile {
     }
     /// Look a profile up by name.
     pub fn by_name(name: &str) -> Option<Profile> {
-        defs::ALL.iter().find(|d| d.name == name).map(|d| Profile(d))
+        defs::ALL
+            .iter()
+            .find(|d| d.name == name)
+            .map(|d| Profile(d))
     }
     /// Name, e.g. `harbor-2.8`.
     pub fn name(&self) -> &str {

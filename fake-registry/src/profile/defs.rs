@@ -61,4 +61,3 @@ pub(crate) static ALL: &[&ProfileDef] = &[
     &GHCR_2026,
     &FERRO_OCI_SERVER_1_0,
 ];
-
