@@ -7,6 +7,9 @@ mod support;
 #[path = "referrers/http_client.rs"]
 mod http_client;
 
+#[path = "referrers/http_auth.rs"]
+mod http_auth;
+
 #[path = "referrers/check_referrers.rs"]
 mod check_referrers;
 

@@ -1,6 +1,9 @@
 //! The fallback when the referrers API is unsupported: the tag-schema index (distribution-spec
 //! `spec.md#referrers-tag-schema`) and cosign-style tags `<alg>-<hex>.sig|.att|.sbom` found through paged
-//! `tags/list`. Results are merged by digest.
+//! `tags/list` (distribution-spec `spec.md#listing-tags`), or, where the registry does not route `tags/list` (a 404
+//! that is not `NAME_UNKNOWN`: container-registry 0.3.1 `src/lib.rs` `make_router` has no such route), read
+//! directly by their names, as cosign itself does (sigstore/cosign `pkg/oci/remote/remote.go`: the `.sig`, `.att`
+//! and `.sbom` tags are derived from the digest, never listed). Results are merged by digest.
 
 use std::collections::HashSet;
 
@@ -122,7 +125,8 @@ async fn tag_schema(d: &Shared, op: &Op, repo: &str, subject: &Digest, acc: &mut
     found
 }
 
-/// Cosign tags through paged `tags/list`; returns how many referrers they found (duplicates included).
+/// Cosign tags through paged `tags/list`, or by name where it is not routed; returns how many referrers they found
+/// (duplicates included).
 async fn cosign_tags(d: &Shared, op: &Op, repo: &str, subject: &Digest, acc: &mut Acc) -> usize {
     let client = &d.client;
     let prefix = tag_schema_name(subject.as_str());
@@ -130,6 +134,8 @@ async fn cosign_tags(d: &Shared, op: &Op, repo: &str, subject: &Digest, acc: &mu
     let mut seen = HashSet::from([url.clone()]);
     let mut pages = 1usize;
     let mut matches: Vec<String> = Vec::new();
+    // The tags were not listed but named: a missing one is no finding.
+    let mut direct = false;
     loop {
         let resp = match client
             .send(
@@ -146,6 +152,18 @@ async fn cosign_tags(d: &Shared, op: &Op, repo: &str, subject: &Digest, acc: &mu
                 break;
             }
         };
+        if pages == 1 && resp.status == 404 && status_kind(&resp) != ErrorKind::RepositoryNotFound {
+            acc.note(format!(
+                "tags/list answered {} (not NAME_UNKNOWN): the cosign tags are read by name",
+                describe(&resp)
+            ));
+            direct = true;
+            matches = COSIGN_SUFFIXES
+                .iter()
+                .map(|s| format!("{prefix}{s}"))
+                .collect();
+            break;
+        }
         if resp.status != 200 {
             acc.err(
                 status_kind(&resp),
@@ -215,6 +233,10 @@ async fn cosign_tags(d: &Shared, op: &Op, repo: &str, subject: &Digest, acc: &mu
                 continue;
             }
         };
+        if direct && resp.status == 404 && status_kind(&resp) != ErrorKind::RepositoryNotFound {
+            acc.note(format!("no cosign tag {tag}"));
+            continue;
+        }
         if resp.status != 200 {
             acc.err(
                 status_kind(&resp),

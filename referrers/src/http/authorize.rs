@@ -1,6 +1,9 @@
 //! The auth dance: a cached Bearer token (per scope) or accepted Basic credentials up front; on a 401 from the
 //! registry's origin, its `WWW-Authenticate` challenge answered once (a token from the realm it names, anonymously or
-//! with the credentials, never downgraded from https to http; or Basic credentials).
+//! with the credentials, never downgraded from https to http; or Basic credentials). A 401 without a challenge
+//! takes the one `GET /v2/` answers (RFC 9110 §15.5.2 requires `WWW-Authenticate` on every 401, but some
+//! registries, container-registry 0.3 among them, challenge only there, where distribution-spec §"Determining
+//! support" has clients ping first).
 
 use base64::Engine as _;
 use reqwest::Method;
@@ -99,7 +102,19 @@ impl HttpClient {
         resp: &Resp,
         req: &Req,
     ) -> Result<AuthOutcome, HttpError> {
-        let challenges = parse_challenges(resp.headers_all("www-authenticate"));
+        let mut challenges = parse_challenges(resp.headers_all("www-authenticate"));
+        if challenges.is_empty() && resp.url.path() != "/v2/" {
+            let ping = Req {
+                method: Method::GET,
+                url: self.v2_url(""),
+                accept: None,
+                scope: None,
+            };
+            let answer = self.follow(op, &ping, None, None).await?;
+            if answer.status == 401 {
+                challenges = parse_challenges(answer.headers_all("www-authenticate"));
+            }
+        }
         if let Ok(mut s) = self.schemes_seen.lock() {
             s.extend(challenges.iter().map(|c| c.scheme.clone()));
         }

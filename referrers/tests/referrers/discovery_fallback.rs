@@ -1,5 +1,5 @@
 //! Discovery's fallback when the referrers API is unsupported: the tag-schema index, cosign tags through paged
-//! `tags/list`, their merge, and GitLab's tag that resolves to the subject itself.
+//! `tags/list` (or by name where it is not routed), their merge, and GitLab's tag that resolves to the subject itself.
 
 use crate::discovery_support::*;
 use crate::support::*;
@@ -173,4 +173,37 @@ async fn cosign_tags_that_duplicate_the_tag_schema_still_count_as_found() {
             .all(|x| x.source == "tag-schema+cosign-tags"),
         "{r:#?}"
     );
+}
+
+/// A registry that routes neither the referrers API nor `tags/list` (container-registry 0.3.1: both answer axum's
+/// empty 404): the cosign tags are read by name, each suffix once, a missing one is no error, and the result is
+/// complete.
+#[tokio::test]
+async fn without_a_tags_list_the_cosign_tags_are_read_by_name() {
+    let (mut repo, subject, descs) = fixture();
+    let prefix = tag_schema_name(&subject);
+    let sig = descs[1]["digest"].as_str().unwrap().to_string();
+    repo.tag(&format!("{prefix}.sig"), &sig);
+    let repo = std::sync::Arc::new(repo);
+    let s = Server::start(move |r| {
+        if r.path().contains("/referrers/") || r.path().ends_with("/tags/list") {
+            return Response::new(404);
+        }
+        repo.serve(r)
+            .unwrap_or_else(|| Response::errors(404, "BLOB_UNKNOWN"))
+    })
+    .await;
+    let r = disc(&s, opts())
+        .0
+        .discover(&Subject::digest(REPO, &subject))
+        .await;
+    assert!(r.complete, "{r:#?}");
+    assert_eq!(kinds(&r), Vec::<&str>::new());
+    assert_eq!(r.method, Method::CosignTags);
+    assert_eq!(r.referrers.len(), 1);
+    assert_eq!(r.referrers[0].digest, sig);
+    for suffix in [".sig", ".att", ".sbom"] {
+        let path = format!("/v2/{REPO}/manifests/{prefix}{suffix}");
+        assert_eq!(s.count(|q| q.path() == path), 1, "{path}");
+    }
 }
