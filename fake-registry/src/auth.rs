@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 
 use crate::answer::canned;
 use crate::message::{Req, Resp, parse_query};
-use crate::profile::{Anonymous, RealmHost, Scheme, Service};
+use crate::profile::{Anonymous, ChallengeOn, RealmHost, Scheme, Service};
 use crate::route::Route;
 use crate::state::State;
 
@@ -135,6 +135,9 @@ pub(crate) fn challenge(state: &State, req: &Req, route: &Route) -> Resp {
                 .replace("{repo}", &json_escape(repo))
                 .replace("{action}", action),
         );
+    }
+    if auth.challenge_on == ChallengeOn::BaseOnly && *route != Route::Base {
+        return resp;
     }
     resp.header("www-authenticate", header)
 }

@@ -79,6 +79,7 @@ pub mod digest;
 pub mod fault;
 pub mod media_type;
 pub(crate) mod message;
+mod partial_api;
 mod pipeline;
 pub mod profile;
 pub mod request_log;

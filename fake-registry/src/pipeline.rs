@@ -1,6 +1,8 @@
 //! The request pipeline: the stages in front of the API, in the order a request meets them:
-//! faults (primary listener only) → token endpoint → profile's referrers-before-auth answer → auth →
-//! profile's referrers answer → API; then the profile's extra headers and the faults' modifications.
+//! faults (primary listener only) → token endpoint → a partial API's unrouted paths → profile's
+//! referrers-before-auth answer → auth →
+//! a partial API's refusals (`crate::partial_api`) → profile's referrers answer → API; then the headers a partial
+//! API leaves out are taken off, the profile's extra headers added, and the faults' modifications applied.
 //! Each stage is a plain function over [`Req`] and [`Resp`] (no tower layers).
 //!
 //! The other-host listener (127.0.0.2) plays "another host": it serves the token endpoint when the profile's realm
@@ -20,6 +22,7 @@ use crate::auth;
 use crate::fault::FaultAction;
 use crate::media_type::OCI_INDEX;
 use crate::message::{Req, Resp, percent_encode};
+use crate::partial_api;
 use crate::profile::bodies::{self, DOCKERHUB_CDN_PREFIX};
 use crate::profile::{
     ApiReferrers, ApiVersionHeader, ArtifactTypeFrom, Canned, FiltersHeader, RateLimitStyle,
@@ -215,6 +218,7 @@ fn add_profile_headers(state: &State, req: &Req, resp: &mut Resp) {
     let api_version = match state.profile.behaviour().api_version_header {
         ApiVersionHeader::Every => req.path == "/v2" || req.path.starts_with("/v2/"),
         ApiVersionHeader::BaseOnly => req.path == "/v2" || req.path == "/v2/",
+        ApiVersionHeader::Never => false,
     };
     if api_version && resp.get_header("docker-distribution-api-version").is_none() {
         resp.headers.push((
@@ -254,6 +258,10 @@ pub(crate) fn respond(state: &State, req: &Req) -> Resp {
         return r;
     }
     let route = Route::parse(&req.path);
+    if let Some(mut resp) = partial_api::unrouted(state, &route) {
+        add_profile_headers(state, req, &mut resp);
+        return resp;
+    }
     if route == Route::Unknown {
         // gorilla/mux's answer in Distribution, the most common one.
         return Resp::with_body(
@@ -270,9 +278,12 @@ pub(crate) fn respond(state: &State, req: &Req) -> Resp {
         referrers_or_api(state, req, &route)
     } else if let Err(challenge) = auth::check(state, req, &route) {
         challenge
+    } else if let Some(refused) = partial_api::refusal(state, req, &route) {
+        refused
     } else {
         referrers_or_api(state, req, &route)
     };
+    partial_api::adjust(state, req, &route, &mut resp);
     add_profile_headers(state, req, &mut resp);
     // Docker Hub's pull-rate headers on manifest GET/HEAD; only GET counts.
     if behaviour.pull_rate_headers

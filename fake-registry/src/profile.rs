@@ -20,8 +20,8 @@ mod model;
 
 pub use model::{
     Anonymous, ApiReferrers, ApiVersionHeader, ArtifactTypeFrom, Auth, AutoStorage, Behaviour,
-    Canned, Confidence, Declared, Fact, FiltersHeader, ProfileDef, RateLimitStyle, RealmHost,
-    RedirectAnswer, Referrers, Scheme, Service, TokenShape,
+    Canned, ChallengeOn, Confidence, Declared, Fact, FiltersHeader, PartialApi, ProfileDef,
+    RateLimitStyle, RealmHost, RedirectAnswer, Referrers, Scheme, Service, TokenShape,
 };
 
 /// A registry profile (a cheap handle to a static [`ProfileDef`]).
@@ -183,6 +183,8 @@ impl Profile {
     pub const GHCR_2026: Profile = Profile(&defs::GHCR_2026);
     /// `ferro-oci-server-1.0` (beyond the list: the counterpart of the real ferro-oci-server row)
     pub const FERRO_OCI_SERVER_1_0: Profile = Profile(&defs::FERRO_OCI_SERVER_1_0);
+    /// `container-registry-0.3`.
+    pub const CONTAINER_REGISTRY_0_3: Profile = Profile(&defs::CONTAINER_REGISTRY_0_3);
 
     /// Does the referrers API list descriptors exactly as the spec derives them (`artifactType` from the manifest,
     /// else its config; `size` of the manifest)? False for Harbor before 2.11; true for profiles without the API.

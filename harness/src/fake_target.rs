@@ -4,10 +4,10 @@
 use std::sync::Arc;
 
 use fake_registry::profile::Anonymous;
-use fake_registry::{FakeRegistry, Profile};
+use fake_registry::{FakeRegistry, Profile, SeedError, StartError};
 
 use crate::scenario::Scenario;
-use crate::target::{RequestLog, Served, Target, UserPass};
+use crate::target::{RequestLog, ServeError, Served, Target, UserPass};
 use crate::wire::WireLog;
 
 /// One fake profile: the rows of the fake matrix.
@@ -75,7 +75,7 @@ impl Target for FakeTarget {
         (!scenario.applies_to(&self.profile)).then(|| "does not apply to this profile".to_string())
     }
 
-    async fn serve(&self, scenario: &Scenario) -> Result<Served, String> {
+    async fn serve(&self, scenario: &Scenario) -> Result<Served, ServeError> {
         let spec = &scenario.spec;
         let mut builder = FakeRegistry::builder()
             .profile(self.profile)
@@ -90,8 +90,19 @@ impl Target for FakeTarget {
         }
         let fake = match tokio::task::spawn_blocking(move || builder.start()).await {
             Ok(Ok(f)) => Arc::new(f),
-            Ok(Err(e)) => return Err(format!("fake registry did not start: {e}")),
-            Err(e) => return Err(format!("fake registry start panicked: {e}")),
+            Ok(Err(StartError::Seed(e @ SeedError::NotHoldable(_)))) => {
+                return Err(ServeError::Unsupported(e.to_string()));
+            }
+            Ok(Err(e)) => {
+                return Err(ServeError::Failed(format!(
+                    "fake registry did not start: {e}"
+                )));
+            }
+            Err(e) => {
+                return Err(ServeError::Failed(format!(
+                    "fake registry start panicked: {e}"
+                )));
+            }
         };
         Ok(Served {
             base_url: fake.base_url(),

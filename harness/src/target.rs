@@ -51,6 +51,18 @@ pub struct Served {
     pub keep_alive: Box<dyn Send>,
 }
 
+/// Why a target could not serve a cell.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ServeError {
+    /// The registry cannot hold the scenario's content (it refuses a manifest the seed needs): the cell is a skip
+    /// with this reason, not a failure of the code under test or of the harness.
+    #[error("{0}")]
+    Unsupported(String),
+    /// The registry did not start or could not be seeded: the cell is an error.
+    #[error("{0}")]
+    Failed(String),
+}
+
 /// Something that can serve cells: one row of the matrix.
 pub trait Target: Send + Sync {
     /// The row's name: the `<row>` of `<row>/<scenario>` cell ids.
@@ -68,5 +80,6 @@ pub trait Target: Send + Sync {
     }
 
     /// A registry for one cell of `scenario`, seeded with its content.
-    fn serve(&self, scenario: &Scenario) -> impl Future<Output = Result<Served, String>> + Send;
+    fn serve(&self, scenario: &Scenario)
+    -> impl Future<Output = Result<Served, ServeError>> + Send;
 }

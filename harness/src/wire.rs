@@ -172,8 +172,14 @@ impl Wire {
             parts.push(kind.to_string());
             w.rate_limit = Some(parts.join(" + "));
         }
-        if let Some(r) = log.iter().find(|r| r.status == 401)
-            && let Some(ch) = header(r, "www-authenticate")
+        let bare_401 = log
+            .iter()
+            .find(|r| r.status == 401)
+            .is_some_and(|r| header(r, "www-authenticate").is_none());
+        if let Some((r, ch)) = log
+            .iter()
+            .filter(|r| r.status == 401)
+            .find_map(|r| header(r, "www-authenticate").map(|ch| (r, ch)))
         {
             let scheme = ch.split_whitespace().next().unwrap_or("").to_string();
             let realm_host = challenge_realm(ch).and_then(url_host).unwrap_or("");
@@ -184,7 +190,13 @@ impl Wire {
             } else {
                 ", realm on the registry".to_string()
             };
-            w.auth = Some(format!("{scheme}{place}"));
+            // A registry that challenges only where clients ping (container-registry 0.3): the first 401 was bare.
+            let only = if bare_401 {
+                format!(", challenge only on {}", r.path)
+            } else {
+                String::new()
+            };
+            w.auth = Some(format!("{scheme}{place}{only}"));
         }
         w.api_version = log
             .iter()

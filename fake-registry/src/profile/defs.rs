@@ -4,6 +4,7 @@
 
 mod acr;
 mod artifactory;
+mod container_registry;
 mod distribution;
 mod dockerhub;
 mod ecr;
@@ -18,6 +19,7 @@ mod zot;
 
 pub(crate) use acr::ACR;
 pub(crate) use artifactory::{ARTIFACTORY, ARTIFACTORY_LEGACY};
+pub(crate) use container_registry::CONTAINER_REGISTRY_0_3;
 pub(crate) use distribution::DISTRIBUTION_2_8;
 pub(crate) use dockerhub::{DOCKERHUB, DOCKERHUB_2024};
 pub(crate) use ecr::{ECR, ECR_2023};
@@ -60,4 +62,5 @@ pub(crate) static ALL: &[&ProfileDef] = &[
     &HARBOR_2_10,
     &GHCR_2026,
     &FERRO_OCI_SERVER_1_0,
+    &CONTAINER_REGISTRY_0_3,
 ];

@@ -242,6 +242,18 @@ pub struct Auth {
     pub unauthorized: Canned,
     /// A different 401 body for `GET /v2/` (Quay: `true`).
     pub base_unauthorized: Option<Canned>,
+    /// Which 401 answers carry the `WWW-Authenticate` challenge.
+    pub challenge_on: ChallengeOn,
+}
+
+/// Which 401 answers carry `WWW-Authenticate`. RFC 9110 §15.5.2 requires it on every 401; some registries send it
+/// only where a client pings (`GET /v2/`, distribution-spec §"Determining support").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChallengeOn {
+    /// Every 401 (RFC 9110).
+    Every,
+    /// Only the 401 of `GET /v2/`; elsewhere a bare 401 (container-registry 0.3).
+    BaseOnly,
 }
 
 /// What a 429 looks like.
@@ -269,6 +281,10 @@ pub enum AutoStorage {
     /// GitLab: only cosign tags carry the referrers (`sha256-<hex>` resolves to the subject itself through the
     /// profile's `dash_digest_refs`).
     GitlabSubjectTag,
+    /// Only cosign tags: the registry refuses manifest PUTs by digest and image indexes, so neither a
+    /// subject-indexed push nor the tag-schema index can be written, while cosign's tag PUT can
+    /// (container-registry 0.3).
+    CosignOnly,
 }
 
 /// Everything a profile does differently from the spec-exact registry.
@@ -303,6 +319,47 @@ pub struct Behaviour {
     /// JSON answers say `Content-Type: application/json; charset=utf-8` (Distribution's Go handlers), not the
     /// bare `application/json`.
     pub json_charset: bool,
+    /// The parts of the Distribution API the registry does not implement or refuses.
+    pub partial: PartialApi,
+}
+
+/// What a registry with a partial Distribution API refuses or leaves out; [`PartialApi::FULL`] is the spec's whole
+/// API. Each refusal is the answer sent instead of the spec's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PartialApi {
+    /// The answer to a path the registry does not route, given before auth is checked (a router answers before any
+    /// handler runs); `None`: Distribution's `404 page not found`.
+    pub unrouted: Option<Canned>,
+    /// `GET /v2/<name>/tags/list` is routed.
+    pub tags_list: bool,
+    /// Repository names are routed only with exactly this many `/`-separated segments.
+    pub repository_segments: Option<usize>,
+    /// A manifest PUT whose reference is a digest, not a tag, is refused.
+    pub put_by_digest: Option<Canned>,
+    /// A manifest PUT of anything but an image manifest (an image index, a manifest list) is refused.
+    pub put_non_image: Option<Canned>,
+    /// The closing `PUT <upload>?digest=` of a blob upload may not carry content (no monolithic or
+    /// final-chunk upload): this answer when it does.
+    pub upload_put_with_body: Option<Canned>,
+    /// Manifest GET and HEAD answers carry `Docker-Content-Digest`.
+    pub manifest_digest_header: bool,
+    /// The answer to a manifest or blob GET/HEAD that finds nothing, instead of the spec's `MANIFEST_UNKNOWN` /
+    /// `BLOB_UNKNOWN`.
+    pub not_found: Option<Canned>,
+}
+
+impl PartialApi {
+    /// The whole API, as the spec has it.
+    pub const FULL: PartialApi = PartialApi {
+        unrouted: None,
+        tags_list: true,
+        repository_segments: None,
+        put_by_digest: None,
+        put_non_image: None,
+        upload_put_with_body: None,
+        manifest_digest_header: true,
+        not_found: None,
+    };
 }
 
 /// Which answers carry `Docker-Distribution-API-Version: registry/2.0`.
@@ -312,6 +369,8 @@ pub enum ApiVersionHeader {
     Every,
     /// Only `GET /v2/` (ferro-oci-server: `handlers/base.rs` alone sets it).
     BaseOnly,
+    /// No answer (container-registry 0.3 never sets it).
+    Never,
 }
 
 /// The full definition of a profile. Every profile is one `static` value of this type.

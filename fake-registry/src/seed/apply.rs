@@ -8,6 +8,34 @@ use super::content::{Manifest, SeedContent, SubjectContent, tag_schema_index};
 use super::storage::Target;
 use super::truth::{Seeded, SeededSubject};
 
+/// Why `profile`'s registry could not hold `content`, if it could not. A registry that refuses every manifest but
+/// an image manifest ([`crate::profile::PartialApi::put_non_image`]) holds neither an index subject nor a
+/// tag-schema index; one that refuses PUTs by digest cannot hold an index's platform manifests (they are untagged).
+/// Nothing else is refused: the store holds what clients would have pushed.
+pub(crate) fn not_holdable(profile: Profile, content: &SeedContent) -> Option<String> {
+    let partial = &profile.behaviour().partial;
+    for s in &content.subjects {
+        if !s.children.is_empty()
+            && (partial.put_non_image.is_some() || partial.put_by_digest.is_some())
+        {
+            return Some(format!(
+                "subject {} is an image index, and {} refuses image indexes and manifest PUTs by digest",
+                s.repository,
+                profile.name()
+            ));
+        }
+        let placement = s.storage.resolve(Target::Profile(profile));
+        if placement.tag_schema && !s.referrers.is_empty() && partial.put_non_image.is_some() {
+            return Some(format!(
+                "the referrers of {} need a tag-schema index (an image index), which {} refuses",
+                s.repository,
+                profile.name()
+            ));
+        }
+    }
+    None
+}
+
 /// Writes `content` into `store` as `profile`'s registry would hold it.
 pub(crate) fn apply_content(store: &Store, profile: Profile, content: &SeedContent) -> Seeded {
     Seeded {

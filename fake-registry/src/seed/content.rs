@@ -43,6 +43,10 @@ pub enum SeedError {
     /// `cosign_suffix` is not `sig`, `att` or `sbom`.
     #[error("invalid cosign_suffix `{0}` (expected sig, att or sbom)")]
     InvalidSuffix(String),
+    /// The registry refuses a manifest the content needs, so it cannot hold the content (container-registry 0.3
+    /// stores tagged image manifests only).
+    #[error("the registry cannot hold this content: {0}")]
+    NotHoldable(String),
 }
 
 /// A blob: its bytes and their sha256 digest.

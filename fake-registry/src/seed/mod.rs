@@ -34,7 +34,11 @@ use crate::store::Store;
 
 /// Builds `spec` and writes it into `store` for `profile`; nothing is written when the spec is refused.
 pub(crate) fn apply(store: &Store, profile: Profile, spec: &SeedSpec) -> Result<Seeded, SeedError> {
-    Ok(apply::apply_content(store, profile, &build(spec)?))
+    let content = build(spec)?;
+    if let Some(why) = apply::not_holdable(profile, &content) {
+        return Err(SeedError::NotHoldable(why));
+    }
+    Ok(apply::apply_content(store, profile, &content))
 }
 
 #[cfg(test)]

@@ -8,7 +8,8 @@
 //!   read back.
 //! - **A real registry** ([`Target::Registry`]): `auto` follows the answer to the referrer's manifest PUT — no
 //!   `OCI-Subject` header means the registry does not index referrers, and the client maintains the tag-schema index
-//!   (distribution-spec v1.1 §"Pushing Manifests with Subject"), plus cosign tags as cosign does.
+//!   (distribution-spec v1.1 §"Pushing Manifests with Subject"), plus cosign tags as cosign does; a refused PUT
+//!   means the registry holds tagged manifests only, and `auto` writes the cosign tags alone.
 //!
 //! The other modes write exactly the fallbacks they name on every target; `api` on the list is what the target does,
 //! never a choice.
@@ -57,10 +58,13 @@ impl fmt::Display for StoredAs {
 pub enum Target {
     /// The fake with this profile (seeded straight into its store).
     Profile(Profile),
-    /// A real registry, as its answer to the manifest PUT shows: did it carry `OCI-Subject`?
+    /// A real registry, as its answer to the referrer's manifest PUT by digest shows.
     Registry {
         /// `OCI-Subject` was in the answer: the registry indexed the referrer.
         oci_subject: bool,
+        /// The PUT was refused (a 4xx other than 401): the registry stores tagged manifests only, so `auto` can
+        /// write only cosign tags (container-registry 0.3 answers 400 to a PUT by digest).
+        by_digest_refused: bool,
     },
 }
 
@@ -94,14 +98,20 @@ impl Storage {
     pub fn resolve(self, target: Target) -> Placement {
         let (api, auto) = match target {
             Target::Profile(p) => (p.has_referrers_api(), p.behaviour().storage),
-            Target::Registry { oci_subject: true } => (true, AutoStorage::Api),
-            Target::Registry { oci_subject: false } => (false, AutoStorage::TagSchemaAndCosign),
+            Target::Registry {
+                oci_subject: true, ..
+            } => (true, AutoStorage::Api),
+            Target::Registry {
+                by_digest_refused: true,
+                ..
+            } => (false, AutoStorage::CosignOnly),
+            Target::Registry { .. } => (false, AutoStorage::TagSchemaAndCosign),
         };
         let (tag_schema, cosign) = match self {
             Storage::Auto => match auto {
                 AutoStorage::Api => (false, false),
                 AutoStorage::TagSchemaAndCosign => (true, true),
-                AutoStorage::GitlabSubjectTag => (false, true),
+                AutoStorage::GitlabSubjectTag | AutoStorage::CosignOnly => (false, true),
             },
             Storage::Api | Storage::None => (false, false),
             Storage::TagSchema => (true, false),
@@ -141,7 +151,7 @@ mod tests {
     }
 
     /// Every mode on every kind of target: a profile with the API, one without, GitLab, a registry that answered
-    /// `OCI-Subject` and one that did not.
+    /// `OCI-Subject`, one that did not, and one that refused the PUT by digest.
     #[test]
     fn every_mode_on_every_target() {
         let targets = [
@@ -151,20 +161,42 @@ mod tests {
                 Target::Profile(Profile::DISTRIBUTION_2_8),
             ),
             ("gitlab", Target::Profile(Profile::GITLAB)),
-            ("OCI-Subject", Target::Registry { oci_subject: true }),
-            ("no OCI-Subject", Target::Registry { oci_subject: false }),
+            (
+                "OCI-Subject",
+                Target::Registry {
+                    oci_subject: true,
+                    by_digest_refused: false,
+                },
+            ),
+            (
+                "no OCI-Subject",
+                Target::Registry {
+                    oci_subject: false,
+                    by_digest_refused: false,
+                },
+            ),
+            (
+                "PUT by digest refused",
+                Target::Registry {
+                    oci_subject: false,
+                    by_digest_refused: true,
+                },
+            ),
         ];
         // Per target, the placement as `api`/`tag-schema`/`cosign` flags: `a`, `t`, `c` on, `.` off.
         let table = [
-            (Storage::Auto, ["a..", ".tc", "..c", "a..", ".tc"]),
-            (Storage::Api, ["a..", "...", "...", "a..", "..."]),
-            (Storage::TagSchema, ["at.", ".t.", ".t.", "at.", ".t."]),
-            (Storage::Cosign, ["a.c", "..c", "..c", "a.c", "..c"]),
+            (Storage::Auto, ["a..", ".tc", "..c", "a..", ".tc", "..c"]),
+            (Storage::Api, ["a..", "...", "...", "a..", "...", "..."]),
+            (
+                Storage::TagSchema,
+                ["at.", ".t.", ".t.", "at.", ".t.", ".t."],
+            ),
+            (Storage::Cosign, ["a.c", "..c", "..c", "a.c", "..c", "..c"]),
             (
                 Storage::TagSchemaCosign,
-                ["atc", ".tc", ".tc", "atc", ".tc"],
+                ["atc", ".tc", ".tc", "atc", ".tc", ".tc"],
             ),
-            (Storage::None, ["a..", "...", "...", "a..", "..."]),
+            (Storage::None, ["a..", "...", "...", "a..", "...", "..."]),
         ];
         let flags = |s: &str| p(s.contains('a'), s.contains('t'), s.contains('c'));
         for (storage, want) in table {
@@ -202,8 +234,14 @@ mod tests {
 
     #[test]
     fn auto_on_a_registry_follows_the_oci_subject_header() {
-        let indexed = Target::Registry { oci_subject: true };
-        let not_indexed = Target::Registry { oci_subject: false };
+        let indexed = Target::Registry {
+            oci_subject: true,
+            by_digest_refused: false,
+        };
+        let not_indexed = Target::Registry {
+            oci_subject: false,
+            by_digest_refused: false,
+        };
         assert_eq!(Storage::Auto.resolve(indexed), p(true, false, false));
         assert_eq!(Storage::Auto.resolve(not_indexed), p(false, true, true));
     }

@@ -1,6 +1,7 @@
 //! One vendor quirk per test, beyond the golden fixtures in `profiles.rs`: Harbor's `X-Total-Count` and pre-2.11
 //! descriptors, zot's OR-ed filter, Quay's answer before auth, Docker Hub's pull-rate headers, ECR's index
-//! subjects, Distribution's 404 bytes, GHCR 2026's redirect, and the API view of the ground truth.
+//! subjects, Distribution's 404 bytes, GHCR 2026's redirect, container-registry's partial API, and the API view
+//! of the ground truth.
 
 use fake_registry::{FakeRegistry, Profile};
 
@@ -251,4 +252,100 @@ fn listed_referrers_is_the_api_view_of_the_ground_truth() {
             "{p}"
         );
     }
+}
+
+/// container-registry 0.3.1 (its `src/lib.rs` router and handlers): unrouted paths answer an empty 404 before
+/// auth, only `GET /v2/` challenges, a PUT by digest and an index are refused, blobs go up by PATCH only, and
+/// manifest reads carry no `Docker-Content-Digest`.
+#[test]
+fn container_registry_is_a_partial_api() {
+    let reg = FakeRegistry::builder()
+        .profile(Profile::CONTAINER_REGISTRY_0_3)
+        .seed_demo()
+        .start()
+        .unwrap();
+    let base = reg.base_url();
+    let s = reg.seeded().subjects[0].digest.clone();
+    let c = Client::with("oci-test", "oci-test-password");
+
+    for path in [
+        format!("/v2/library/alpine/referrers/{s}"),
+        "/v2/library/alpine/tags/list".to_string(),
+        "/v2/alpine/manifests/latest".to_string(),
+        "/v2/a/b/c/manifests/latest".to_string(),
+        "/nothing".to_string(),
+    ] {
+        let a = get(&reg.url(&path));
+        assert_eq!(
+            (a.status, a.text().as_str()),
+            (404, ""),
+            "{path}: before auth"
+        );
+        assert_eq!(a.content_type(), None, "{path}");
+    }
+    let bare = get(&reg.url("/v2/library/alpine/manifests/latest"));
+    assert_eq!(bare.status, 401);
+    assert_eq!(
+        bare.header("www-authenticate"),
+        None,
+        "no challenge off /v2/"
+    );
+    let ping = get(&reg.url("/v2/"));
+    assert_eq!(ping.status, 401);
+    assert_eq!(
+        ping.header("www-authenticate"),
+        Some("Basic realm=\"ContainerRegistry\"")
+    );
+    assert_eq!(ping.header("docker-distribution-api-version"), None);
+
+    let got = c.get(&reg.url("/v2/library/alpine/manifests/latest"));
+    assert_eq!(got.status, 200, "the fixture credentials");
+    assert_eq!(got.header("docker-content-digest"), None);
+    let missing = c.get(&reg.url("/v2/library/alpine/manifests/nope"));
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.json()["errors"][0]["code"], "BLOB_UNKNOWN");
+
+    let referrer = referrer_manifest(&s, 100, Some("application/x.test"), 0);
+    let digest = sha256(referrer.as_bytes());
+    let by_digest = c.send(
+        "PUT",
+        &format!("{base}/v2/library/alpine/manifests/{digest}"),
+        &[("Content-Type", OCI_MANIFEST)],
+        referrer.as_bytes(),
+    );
+    assert_eq!((by_digest.status, by_digest.text().as_str()), (400, ""));
+    let index = r#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]}"#;
+    let tagged_index = c.send(
+        "PUT",
+        &format!("{base}/v2/library/alpine/manifests/an-index"),
+        &[("Content-Type", OCI_INDEX)],
+        index.as_bytes(),
+    );
+    assert_eq!(tagged_index.status, 400, "image manifests only");
+    let tagged = c.send(
+        "PUT",
+        &format!("{base}/v2/library/alpine/manifests/a-tag"),
+        &[("Content-Type", OCI_MANIFEST)],
+        referrer.as_bytes(),
+    );
+    assert_eq!(tagged.status, 201, "{}", tagged.text());
+    assert_eq!(tagged.header("oci-subject"), None);
+
+    let blob = b"chunk";
+    let start = c.send(
+        "POST",
+        &format!("{base}/v2/library/alpine/blobs/uploads/"),
+        &[],
+        b"",
+    );
+    assert_eq!(start.status, 202);
+    let location = format!("{base}{}", start.header("location").unwrap());
+    let sep = if location.contains('?') { '&' } else { '?' };
+    let finish = format!("{location}{sep}digest={}", sha256(blob));
+    let with_body = c.send("PUT", &finish, &[], blob);
+    assert_eq!(with_body.status, 500, "no content on the closing PUT");
+    let patch = c.send("PATCH", &location, &[("Content-Range", "0-4")], blob);
+    assert_eq!(patch.status, 202, "{}", patch.text());
+    let close = c.send("PUT", &finish, &[], b"");
+    assert_eq!(close.status, 201, "{}", close.text());
 }

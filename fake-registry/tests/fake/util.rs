@@ -243,8 +243,18 @@ impl Client {
         if r.status != 401 {
             return r;
         }
-        let Some(ch) = r.header("www-authenticate").map(str::to_string) else {
-            return r;
+        // A 401 without a challenge: ask `GET /v2/` for it, as docker and containerd ping before they push
+        // (container-registry 0.3 challenges there only).
+        let ch = match r.header("www-authenticate") {
+            Some(c) => c.to_string(),
+            None => {
+                let (base, _) = url.split_once("/v2/").unwrap_or((url, ""));
+                let ping = send("GET", &format!("{base}/v2/"), &[], b"");
+                let Some(c) = ping.header("www-authenticate").map(str::to_string) else {
+                    return r;
+                };
+                c
+            }
         };
         let (scheme, params) = parse_challenge(&ch);
         let auth = if scheme.eq_ignore_ascii_case("bearer") {

@@ -155,7 +155,7 @@ pub fn render(
     );
     let _ = writeln!(
         out,
-        "**{} cells: {} pass, {} fail, {} error, {} skip (scenario does not apply).**\n",
+        "**{} cells: {} pass, {} fail, {} error, {} skip (scenario does not apply, or the registry cannot hold its content).**\n",
         fake.cells.len(),
         n(CellStatus::Pass),
         n(CellStatus::Fail),
@@ -327,7 +327,8 @@ pub fn render(
 }
 
 const LEGEND: &str = "✅ pass (as expected) · ❌ fail (the code did something else: a regression) · ⚠️ error (the \
-                      harness broke) · `·` skip (the scenario does not apply to the profile).";
+                      harness broke) · `·` skip (the scenario does not apply to the profile, or the registry cannot hold \
+                      the content it seeds; the JSON output gives the reason).";
 
 fn render_real(out: &mut String, r: &RunResults, scenarios: &[Scenario]) {
     let mut by_profile: BTreeMap<&str, Vec<&CellResult>> = BTreeMap::new();

@@ -26,6 +26,7 @@ pub mod launcher;
 pub mod push;
 pub mod seed;
 pub mod target;
+mod upload;
 
 pub use config::{ImageEntry, LiveEntry, LiveRegistry, RealRegistriesConfig};
 pub use docker::{DockerStatus, RunDecision, run_decision, sweep};

@@ -1,8 +1,7 @@
 //! Pushing content through a registry's own Distribution API, the way real clients do (ORAS, cosign): the HTTP
 //! side of seeding a real registry with the fake's content model ([`fake_registry::seed`]).
 //!
-//! Blobs go up with a monolithic upload (`POST /v2/<name>/blobs/uploads/` then `PUT <location>?digest=`,
-//! distribution-spec §"Pushing a blob monolithically"), after a `HEAD` that skips blobs the registry has; manifests
+//! Blobs go up as `upload.rs` describes (monolithic, or one PATCH where a PUT with content is refused); manifests
 //! with `PUT /v2/<name>/manifests/<reference>`. A manifest with `subject` whose PUT answer carries no `OCI-Subject`
 //! header means the registry does not index referrers (distribution-spec v1.1 §"Pushing Manifests with Subject"):
 //! the client then maintains the referrers tag schema itself — an image index tagged `<alg>-<hex of subject digest>`
@@ -12,14 +11,17 @@
 //!
 //! Written with plain reqwest on purpose: the `referrers` crate is the code under test.
 
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
 use fake_registry::SeedContent;
-use fake_registry::digest::{sha256, tag_schema_name};
+use fake_registry::digest::tag_schema_name;
 use fake_registry::seed::{
     Blob, DigestAlgorithm, ReferrerContent, SeedError, Seeded, SeededSubject, SubjectContent,
     Target, tag_schema_index,
 };
 use reqwest::StatusCode;
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, LOCATION, WWW_AUTHENTICATE};
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, WWW_AUTHENTICATE};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -55,6 +57,15 @@ pub enum PushError {
     Auth { step: &'static str, message: String },
     #[error("not supported by the real-registry seeder: {0}")]
     Unsupported(String),
+    /// The registry refused a manifest the content needs (a 4xx other than 401, 403 and 429): it cannot hold the
+    /// content.
+    #[error("the registry cannot hold this content: {step} {path} answered {status}")]
+    Refused {
+        step: &'static str,
+        /// The request's path (no origin: the results files stay the same from run to run).
+        path: String,
+        status: u16,
+    },
     #[error("the seed was refused: {0}")]
     Spec(#[from] SeedError),
 }
@@ -69,6 +80,30 @@ pub struct PutAnswer {
 }
 
 impl PutAnswer {
+    /// Whether the registry refused the manifest itself: a 4xx other than 401, 403 (credentials) and 429 (rate).
+    pub fn refused(&self) -> bool {
+        (400..500).contains(&self.status) && ![401, 403, 429].contains(&self.status)
+    }
+
+    /// A non-201 answer as an error: [`PushError::Refused`] when [`Self::refused`], else [`PushError::Status`].
+    pub fn into_error(self, step: &'static str, url: String) -> PushError {
+        if self.refused() {
+            let path = url.find("/v2/").map_or(url.as_str(), |i| &url[i..]);
+            PushError::Refused {
+                step,
+                path: path.to_string(),
+                status: self.status,
+            }
+        } else {
+            PushError::Status {
+                step,
+                url,
+                status: self.status,
+                body: self.body,
+            }
+        }
+    }
+
     /// First value of a header (case-insensitive name).
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
@@ -76,6 +111,12 @@ impl PutAnswer {
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     }
+}
+
+fn challenge_of(h: &HeaderMap) -> Option<super::auth::Challenge> {
+    h.get(WWW_AUTHENTICATE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(parse_challenge)
 }
 
 fn headers_vec(h: &HeaderMap) -> Vec<(String, String)> {
@@ -93,9 +134,11 @@ fn headers_vec(h: &HeaderMap) -> Vec<(String, String)> {
 /// It answers `401` challenges (Basic, Bearer token; see [`super::auth`]), anonymously or with credentials.
 #[derive(Debug, Clone)]
 pub struct PushClient {
-    base_url: String,
-    http: reqwest::Client,
+    pub(super) base_url: String,
+    pub(super) http: reqwest::Client,
     auth: Authenticator,
+    /// The registry refused a monolithic `PUT` with content: blobs go up as `PATCH` then an empty `PUT`.
+    pub(super) patch_uploads: Arc<AtomicBool>,
 }
 
 impl PushClient {
@@ -109,6 +152,7 @@ impl PushClient {
             base_url: base_url.trim_end_matches('/').to_string(),
             http: http::client(),
             auth: Authenticator::new(credentials),
+            patch_uploads: Arc::new(AtomicBool::new(false)),
         }
     }
 
@@ -133,12 +177,11 @@ impl PushClient {
         if resp.status() != StatusCode::UNAUTHORIZED {
             return Ok(resp);
         }
-        let Some(challenge) = resp
-            .headers()
-            .get(WWW_AUTHENTICATE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(parse_challenge)
-        else {
+        let challenge = match challenge_of(resp.headers()) {
+            Some(c) => Some(c),
+            None => self.base_challenge(step).await?,
+        };
+        let Some(challenge) = challenge else {
             return Ok(resp);
         };
         let value = self
@@ -163,79 +206,30 @@ impl PushClient {
         &self.base_url
     }
 
-    fn transport(step: &'static str, url: &str, e: reqwest::Error) -> PushError {
+    /// The challenge of `GET /v2/`, for a 401 that carries none. RFC 9110 §15.5.2 puts `WWW-Authenticate` on
+    /// every 401, but some registries (container-registry 0.3) send it only where clients ping first
+    /// (distribution-spec §"Determining support"); docker and containerd ping `/v2/` before pushing, so they
+    /// learn it there.
+    async fn base_challenge(
+        &self,
+        step: &'static str,
+    ) -> Result<Option<super::auth::Challenge>, PushError> {
+        let url = format!("{}/v2/", self.base_url);
+        let resp = self
+            .http
+            .get(&url)
+            .send()
+            .await
+            .map_err(|e| Self::transport(step, &url, e))?;
+        Ok(challenge_of(resp.headers()))
+    }
+
+    pub(super) fn transport(step: &'static str, url: &str, e: reqwest::Error) -> PushError {
         PushError::Transport {
             step,
             url: url.to_string(),
             message: e.to_string(),
         }
-    }
-
-    /// Uploads a blob unless the registry already has it (HEAD first). Returns its digest.
-    pub async fn push_blob(&self, repo: &str, bytes: &[u8]) -> Result<String, PushError> {
-        let digest = sha256(bytes);
-        let head_url = format!("{}/v2/{repo}/blobs/{digest}", self.base_url);
-        let head = self
-            .send("blob HEAD", &head_url, repo, |c| c.head(&head_url))
-            .await?;
-        if head.status() == StatusCode::OK {
-            return Ok(digest);
-        }
-        let start_url = format!("{}/v2/{repo}/blobs/uploads/", self.base_url);
-        let start = self
-            .send("upload start", &start_url, repo, |c| {
-                c.post(&start_url).header("content-length", "0")
-            })
-            .await?;
-        if start.status() != StatusCode::ACCEPTED {
-            let status = start.status().as_u16();
-            let body = start.text().await.unwrap_or_default();
-            return Err(PushError::Status {
-                step: "upload start",
-                url: start_url,
-                status,
-                body,
-            });
-        }
-        let location = start
-            .headers()
-            .get(LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .ok_or_else(|| PushError::NoLocation {
-                step: "upload start",
-                url: start_url.clone(),
-            })?;
-        let mut put_url = if location.starts_with("http://") || location.starts_with("https://") {
-            location.to_string()
-        } else if location.starts_with('/') {
-            format!("{}{location}", self.base_url)
-        } else {
-            return Err(PushError::NoLocation {
-                step: "upload start",
-                url: start_url,
-            });
-        };
-        put_url.push(if put_url.contains('?') { '&' } else { '?' });
-        put_url.push_str("digest=");
-        put_url.push_str(&digest);
-        let put = self
-            .send("upload finish", &put_url, repo, |c| {
-                c.put(&put_url)
-                    .header(CONTENT_TYPE, "application/octet-stream")
-                    .body(bytes.to_vec())
-            })
-            .await?;
-        if put.status() != StatusCode::CREATED {
-            let status = put.status().as_u16();
-            let body = put.text().await.unwrap_or_default();
-            return Err(PushError::Status {
-                step: "upload finish",
-                url: put_url,
-                status,
-                body,
-            });
-        }
-        Ok(digest)
     }
 
     /// `PUT /v2/<repo>/manifests/<reference>` with the given media type; any status is returned (the caller
@@ -277,12 +271,8 @@ impl PushClient {
             .put_manifest_raw(repo, reference, media_type, bytes)
             .await?;
         if answer.status != 201 {
-            return Err(PushError::Status {
-                step: "manifest PUT",
-                url: format!("{}/v2/{repo}/manifests/{reference}", self.base_url),
-                status: answer.status,
-                body: answer.body,
-            });
+            let url = format!("{}/v2/{repo}/manifests/{reference}", self.base_url);
+            return Err(answer.into_error("manifest PUT", url));
         }
         Ok(answer)
     }
@@ -397,26 +387,16 @@ impl PushClient {
         self.put_manifest_raw(repo, &m.digest, &m.media_type, &m.bytes)
             .await
     }
-
-    /// Like [`Self::push_referrer_raw`] but a status other than 201 is an error.
-    pub async fn push_referrer(
-        &self,
-        repo: &str,
-        referrer: &ReferrerContent,
-    ) -> Result<PutAnswer, PushError> {
-        self.push_blobs(repo, &referrer.blobs()).await?;
-        let m = &referrer.manifest;
-        self.put_manifest(repo, &m.digest, &m.media_type, &m.bytes)
-            .await
-    }
 }
 
 /// Pushes `content` through `client`, each subject into `rename(repository)`, and returns the ground truth in the
 /// fake's type (repositories as pushed to). The bytes are the content's whatever the repository, so a real registry
 /// receives exactly what the fake's seed writes. Per referrer the storage is resolved against the PUT answer
 /// ([`Target::Registry`]): the tag-schema index is maintained after each referrer that needs it, the cosign tags are
-/// written last (each names the last referrer with its suffix). sha512 subjects are refused before anything is
-/// pushed: the blob upload here computes sha256 digests only.
+/// written last (each names the last referrer with its suffix). A referrer PUT by digest that the registry refuses
+/// (a 4xx, [`PutAnswer::refused`]) leaves only the cosign tags; a manifest the content needs and the registry
+/// refuses (the tag-schema index, an index subject) is [`PushError::Refused`]: the registry cannot hold the content.
+/// sha512 subjects are refused before anything is pushed: the blob upload here computes sha256 digests only.
 pub async fn push_content(
     client: &PushClient,
     content: &SeedContent,
@@ -438,9 +418,20 @@ pub async fn push_content(
         client.push_subject(&repo, subject).await?;
         let mut placements = Vec::with_capacity(subject.referrers.len());
         for r in &subject.referrers {
-            let answer = client.push_referrer(&repo, r).await?;
-            let oci_subject = answer.header("oci-subject").is_some();
-            let placement = subject.storage.resolve(Target::Registry { oci_subject });
+            let answer = client.push_referrer_raw(&repo, r).await?;
+            let by_digest_refused = answer.refused();
+            if answer.status != 201 && !by_digest_refused {
+                let url = format!(
+                    "{}/v2/{repo}/manifests/{}",
+                    client.base_url(),
+                    r.manifest.digest
+                );
+                return Err(answer.into_error("referrer manifest PUT", url));
+            }
+            let placement = subject.storage.resolve(Target::Registry {
+                oci_subject: answer.header("oci-subject").is_some(),
+                by_digest_refused,
+            });
             if placement.tag_schema {
                 let descriptor =
                     serde_json::to_value(&r.descriptor).map_err(|e| PushError::BadJson {
@@ -470,6 +461,7 @@ pub async fn push_content(
 
 #[cfg(test)]
 mod tests {
+    use fake_registry::digest::sha256;
     use fake_registry::{FakeRegistry, Profile};
     use serde_json::json;
 

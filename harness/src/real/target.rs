@@ -18,9 +18,9 @@ use super::fidelity::FidelityError;
 use super::fidelity::{self, FidelityReport, MISSING_REPO, PROBE_REPO};
 use super::images;
 use super::launcher::{ContainerSpec, LaunchError, RealRegistry, start_container};
-use super::push::PushClient;
+use super::push::{PushClient, PushError};
 use crate::scenario::Scenario;
-use crate::target::{Served, Target, UserPass};
+use crate::target::{ServeError, Served, Target, UserPass};
 
 /// The fake profile a row is compared with when its entry names none: the spec-exact profile.
 pub const DEFAULT_COUNTERPART: Profile = Profile::OCI_1_1;
@@ -357,18 +357,23 @@ impl Target for RealRow<'_> {
         Duration::from_secs(120)
     }
 
-    async fn serve(&self, scenario: &Scenario) -> Result<Served, String> {
+    async fn serve(&self, scenario: &Scenario) -> Result<Served, ServeError> {
         let access = self.target.access(self.run_id, &scenario.id);
         let instance = self
             .target
             .start()
             .await
-            .map_err(|e| format!("{}: {e}", self.target.title))?;
+            .map_err(|e| ServeError::Failed(format!("{}: {e}", self.target.title)))?;
         let client = PushClient::with_credentials(instance.base_url(), access.credentials.clone());
         let seeded =
             super::seed::seed_spec_renamed(&client, &scenario.spec.seed, |r| access.repository(r))
                 .await
-                .map_err(|e| format!("seeding the real registry failed: {e}"))?;
+                .map_err(|e| match e {
+                    PushError::Refused { .. } | PushError::Unsupported(_) => {
+                        ServeError::Unsupported(e.to_string())
+                    }
+                    e => ServeError::Failed(format!("seeding the real registry failed: {e}")),
+                })?;
         Ok(Served {
             base_url: instance.base_url().to_string(),
             seeded,
@@ -408,8 +413,14 @@ mod tests {
     fn builtin_rows_are_distinct_and_name_their_counterparts() {
         let rows = RealTarget::builtin().unwrap();
         let names: Vec<&str> = rows.iter().map(|t| t.name.as_str()).collect();
+        let distinct: std::collections::BTreeSet<&str> = names.iter().copied().collect();
         assert_eq!(
-            names,
+            distinct.len(),
+            names.len(),
+            "row names are distinct: {names:?}"
+        );
+        assert_eq!(
+            names[..3],
             ["distribution", "distribution-htpasswd", "ferro-oci-server"]
         );
         assert_eq!(rows[0].counterpart, Profile::DISTRIBUTION_2_8);

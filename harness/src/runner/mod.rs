@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use crate::cell::{CellResult, CellStatus, WireExchange};
 use crate::scenario::Scenario;
-use crate::target::Target;
+use crate::target::{ServeError, Target};
 use crate::wire::{KEY_HEADERS, Wire};
 
 pub use execute::MISSING_DIGEST;
@@ -74,7 +74,7 @@ fn exchange(r: &fake_registry::LoggedRequest) -> WireExchange {
 
 /// Runs one cell of `scenario` on `target`. Never panics on what the code under test does; harness failures (a
 /// registry that did not start or could not be seeded, an operation past the guard time) become
-/// [`CellStatus::Error`].
+/// [`CellStatus::Error`]; a registry that cannot hold the scenario's content makes the cell a skip with why.
 pub async fn run_cell<T: Target>(target: &T, scenario: &Scenario) -> CellResult {
     let profile = target.counterpart();
     let mut result = CellResult::new(
@@ -88,7 +88,11 @@ pub async fn run_cell<T: Target>(target: &T, scenario: &Scenario) -> CellResult 
     }
     let served = match target.serve(scenario).await {
         Ok(s) => s,
-        Err(why) => return result.errored(why),
+        Err(ServeError::Unsupported(why)) => {
+            result.reasons.push(why);
+            return result;
+        }
+        Err(ServeError::Failed(why)) => return result.errored(why),
     };
     if let Some(log) = &served.log {
         log.clear();

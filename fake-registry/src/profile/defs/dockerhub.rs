@@ -5,8 +5,8 @@ use super::spec::{
     FACT_API_VERSION, FACT_NO_API_STORAGE, NO_API, SPEC, TOKEN_FULL, UNKNOWN_VENDOR_API,
 };
 use crate::profile::model::{
-    Anonymous, Auth, Behaviour, Confidence::*, Declared, Fact, ProfileDef, RateLimitStyle,
-    RealmHost, Referrers, Scheme, Service,
+    Anonymous, Auth, Behaviour, ChallengeOn, Confidence::*, Declared, Fact, ProfileDef,
+    RateLimitStyle, RealmHost, Referrers, Scheme, Service,
 };
 
 const DOCKERHUB_AUTH: Auth = Auth {
@@ -20,6 +20,7 @@ const DOCKERHUB_AUTH: Auth = Auth {
     anonymous: Anonymous::AnonymousToken,
     unauthorized: UNAUTHORIZED_WITH_ACCESS,
     base_unauthorized: Some(UNAUTHORIZED_NO_ACCESS),
+    challenge_on: ChallengeOn::Every,
 };
 const FACT_DOCKERHUB_401: Fact = Fact {
     topic: "auth",

@@ -4,8 +4,8 @@ use super::spec::{
     FACT_API_VERSION, FACT_NO_API_STORAGE, JSON, NO_API, PLAIN, SPEC, UNKNOWN_VENDOR_API,
 };
 use crate::profile::model::{
-    Anonymous, Auth, Behaviour, Canned, Confidence::*, Declared, Fact, ProfileDef, RateLimitStyle,
-    Referrers, Scheme,
+    Anonymous, Auth, Behaviour, Canned, ChallengeOn, Confidence::*, Declared, Fact, ProfileDef,
+    RateLimitStyle, Referrers, Scheme,
 };
 
 const ECR_AUTH: Auth = Auth {
@@ -25,6 +25,7 @@ const ECR_AUTH: Auth = Auth {
         headers: &[],
     },
     base_unauthorized: None,
+    challenge_on: ChallengeOn::Every,
 };
 const FACT_ECR_AUTH: Fact = Fact {
     topic: "auth",

@@ -2,8 +2,8 @@
 
 use super::spec::{FACT_API_VERSION, FACT_NO_API_STORAGE, JSON, NO_API, PLAIN};
 use crate::profile::model::{
-    Anonymous, Auth, Behaviour, Canned, Confidence::*, Declared, Fact, ProfileDef, RateLimitStyle,
-    RealmHost, RedirectAnswer, Referrers, Scheme, Service, TokenShape,
+    Anonymous, Auth, Behaviour, Canned, ChallengeOn, Confidence::*, Declared, Fact, ProfileDef,
+    RateLimitStyle, RealmHost, RedirectAnswer, Referrers, Scheme, Service, TokenShape,
 };
 
 /// GHCR's behaviour (shared by `ghcr` and `ghcr-2026`).
@@ -35,6 +35,7 @@ const GHCR_BEHAVIOUR: Behaviour = Behaviour {
             headers: &[],
         },
         base_unauthorized: None,
+        challenge_on: ChallengeOn::Every,
     },
     rate_limit: RateLimitStyle::Ghcr,
     ..NO_API

@@ -3,8 +3,8 @@
 use super::distribution::{UNAUTHORIZED_NO_ACCESS, UNAUTHORIZED_WITH_ACCESS};
 use super::spec::{FACT_API_VERSION, FACT_NO_API_STORAGE, INDEX_CT_SOME, NO_API, SPEC, SPEC_API};
 use crate::profile::model::{
-    Anonymous, ApiReferrers, ArtifactTypeFrom, Auth, Behaviour, Canned, Confidence::*, Declared,
-    Fact, FiltersHeader, ProfileDef, RealmHost, Referrers, Scheme, Service, TokenShape,
+    Anonymous, ApiReferrers, ArtifactTypeFrom, Auth, Behaviour, Canned, ChallengeOn, Confidence::*,
+    Declared, Fact, FiltersHeader, ProfileDef, RealmHost, Referrers, Scheme, Service, TokenShape,
 };
 
 const HARBOR_AUTH: Auth = Auth {
@@ -23,6 +23,7 @@ const HARBOR_AUTH: Auth = Auth {
     anonymous: Anonymous::AnonymousToken,
     unauthorized: UNAUTHORIZED_WITH_ACCESS,
     base_unauthorized: Some(UNAUTHORIZED_NO_ACCESS),
+    challenge_on: ChallengeOn::Every,
 };
 const FACT_HARBOR_AUTH: Fact = Fact {
     topic: "auth",

@@ -2,8 +2,8 @@
 
 use super::spec::{FACT_API_VERSION, FACT_NO_API_STORAGE, JSON, NO_API, SPEC, SPEC_API};
 use crate::profile::model::{
-    Anonymous, ApiReferrers, Auth, Behaviour, Canned, Confidence::*, Declared, Fact, ProfileDef,
-    RateLimitStyle, RealmHost, Referrers, Scheme, Service, TokenShape,
+    Anonymous, ApiReferrers, Auth, Behaviour, Canned, ChallengeOn, Confidence::*, Declared, Fact,
+    ProfileDef, RateLimitStyle, RealmHost, Referrers, Scheme, Service, TokenShape,
 };
 
 const QUAY_AUTH: Auth = Auth {
@@ -32,6 +32,7 @@ const QUAY_AUTH: Auth = Auth {
         body: "true",
         headers: &[],
     }),
+    challenge_on: ChallengeOn::Every,
 };
 const FACT_QUAY_AUTH: Fact = Fact {
     topic: "auth",

@@ -4,8 +4,8 @@
 use crate::profile::bodies::DISTRIBUTION_NOT_FOUND;
 use crate::profile::model::{
     Anonymous, ApiReferrers, ApiVersionHeader, ArtifactTypeFrom, Auth, AutoStorage, Behaviour,
-    Canned, Confidence::*, Declared, Fact, FiltersHeader, ProfileDef, RateLimitStyle, RealmHost,
-    Referrers, Scheme, Service, TokenShape,
+    Canned, ChallengeOn, Confidence::*, Declared, Fact, FiltersHeader, PartialApi, ProfileDef,
+    RateLimitStyle, RealmHost, Referrers, Scheme, Service, TokenShape,
 };
 
 const INDEX_CT: &str = "application/vnd.oci.image.index.v1+json";
@@ -83,6 +83,7 @@ pub(super) const OPEN_BEARER: Auth = Auth {
     anonymous: Anonymous::Open,
     unauthorized: UNAUTHORIZED_JSON,
     base_unauthorized: None,
+    challenge_on: ChallengeOn::Every,
 };
 
 /// The spec-exact behaviour every profile starts from.
@@ -100,6 +101,7 @@ pub(super) const SPEC: Behaviour = Behaviour {
     dash_digest_refs: false,
     storage: AutoStorage::Api,
     json_charset: false,
+    partial: PartialApi::FULL,
 };
 
 /// A registry without the referrers API, answering like Distribution's router.

@@ -68,7 +68,9 @@ pub async fn run_probes_in(
     let path = format!("/v2/{repo}/manifests/{}", sbom.manifest.digest);
     let answer = client.push_referrer_raw(repo, sbom).await?;
     p.record_put("push-with-subject", &path, &answer);
-    client.push_referrer(repo, sig).await?;
+    // Its answer is the push-with-subject probe's again; a registry that refuses PUTs by digest refuses both, and
+    // the probes go on (what it answers is the finding).
+    client.push_referrer_raw(repo, sig).await?;
     let subject = &content.manifest;
 
     let tag_path = format!("/v2/{repo}/manifests/{PROBE_TAG}");
@@ -190,7 +192,10 @@ mod tests {
         assert_eq!(
             content
                 .storage
-                .resolve(fake_registry::seed::Target::Registry { oci_subject: false }),
+                .resolve(fake_registry::seed::Target::Registry {
+                    oci_subject: false,
+                    by_digest_refused: false,
+                }),
             Default::default(),
             "no fallbacks: the tags list holds only the subject's tag"
         );
