@@ -39,6 +39,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::auth::Credentials;
+use super::docker_config::DockerConfigError;
 use super::launcher::{ContainerSpec, LogStream, PullPolicy};
 use super::push::PushClient;
 
@@ -400,7 +401,20 @@ impl LiveEntry {
             Some(c) => Some(c),
             None if self.docker_config => match docker_config {
                 Some(path) if path.exists() => {
-                    super::docker_config::credentials_for(&self.name, &self.url, path)?
+                    super::docker_config::credentials_for(&self.url, path).map_err(|e| match e {
+                        DockerConfigError::CredentialHelper { host, helper } => {
+                            ConfigError::CredentialHelper {
+                                name: self.name.clone(),
+                                host,
+                                helper,
+                            }
+                        }
+                        DockerConfigError::Invalid { path, message } => ConfigError::DockerConfig {
+                            name: self.name.clone(),
+                            path,
+                            message,
+                        },
+                    })?
                 }
                 _ => None,
             },

@@ -1,23 +1,26 @@
 //! Credentials for a live registry from the user's Docker `config.json` (`auths` entries; credential helpers are
 //! not called, and are reported instead).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
 use super::auth::Credentials;
-use super::config::ConfigError;
 
-/// Credentials for the host of `url` (the config entry `registry`) from a Docker `config.json` (`auths` with `auth` = base64 `user:pass`, or
+/// Why a Docker config gave no credentials.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DockerConfigError {
+    /// The config keeps the host's credentials in a helper, which is not called.
+    CredentialHelper { host: String, helper: String },
+    /// The file could not be read or is not a Docker config.
+    Invalid { path: PathBuf, message: String },
+}
+
+/// Credentials for the host of `url` from a Docker `config.json` (`auths` with `auth` = base64 `user:pass`, or
 /// `username`/`password`; keys may be `host`, `https://host` or `https://host/v1/`).
-pub fn credentials_for(
-    registry: &str,
-    url: &str,
-    path: &Path,
-) -> Result<Option<Credentials>, ConfigError> {
-    let err = |message: String| ConfigError::DockerConfig {
-        name: registry.to_string(),
+pub fn credentials_for(url: &str, path: &Path) -> Result<Option<Credentials>, DockerConfigError> {
+    let err = |message: String| DockerConfigError::Invalid {
         path: path.to_path_buf(),
         message,
     };
@@ -34,8 +37,7 @@ pub fn credentials_for(
         .and_then(|h| h.get(&host))
         .and_then(serde_json::Value::as_str)
     {
-        return Err(ConfigError::CredentialHelper {
-            name: registry.to_string(),
+        return Err(DockerConfigError::CredentialHelper {
             host,
             helper: helper.to_string(),
         });
@@ -53,8 +55,7 @@ pub fn credentials_for(
     });
     let Some(entry) = entry else {
         if let Some(store) = config.get("credsStore").and_then(serde_json::Value::as_str) {
-            return Err(ConfigError::CredentialHelper {
-                name: registry.to_string(),
+            return Err(DockerConfigError::CredentialHelper {
                 host,
                 helper: store.to_string(),
             });
