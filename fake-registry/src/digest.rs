@@ -87,6 +87,22 @@ pub fn looks_like_digest(s: &str) -> bool {
     s.contains(':')
 }
 
+/// Why `s` is not `sha256:` and 64 hex digits, checked in the order container-registry 0.3.1 checks
+/// (`src/lib.rs` `ImageDigest::from_str`): the length, the prefix, the hex; `None`: it is one.
+pub fn sha256_only_rejection(s: &str) -> Option<&'static str> {
+    const LEN: usize = "sha256:".len() + 64;
+    if s.len() != LEN {
+        return Some("wrong length");
+    }
+    if !s.starts_with("sha256:") {
+        return Some("wrong prefix");
+    }
+    if !s["sha256:".len()..].bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Some("hex decoding error");
+    }
+    None
+}
+
 /// The referrers tag-schema name for a subject digest (`<alg>-<encoded>`), cut the way the
 /// [distribution-spec main branch](https://github.com/opencontainers/distribution-spec/blob/main/spec.md#referrers-tag-schema)
 /// describes: algorithm to 32 chars, encoded part to 64 chars, characters outside `[a-zA-Z0-9_.-]` replaced by `-`.

@@ -75,6 +75,7 @@
 mod answer;
 pub mod api;
 mod auth;
+mod content_api;
 pub mod digest;
 pub mod fault;
 pub mod media_type;

@@ -71,6 +71,8 @@ pub(crate) struct Resp {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: Bytes,
+    /// Sent without `Content-Length`, chunked, as a server streaming a body of unknown length does.
+    pub streamed: bool,
 }
 
 impl Resp {
@@ -80,7 +82,14 @@ impl Resp {
             status,
             headers: vec![],
             body: Bytes::new(),
+            streamed: false,
         }
+    }
+
+    /// This response, sent without `Content-Length` (chunked).
+    pub fn streamed(mut self) -> Resp {
+        self.streamed = true;
+        self
     }
 
     /// A response with a body and content type.

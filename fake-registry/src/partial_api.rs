@@ -6,14 +6,46 @@ use http::Method;
 use serde_json::Value;
 
 use crate::answer::canned;
+use crate::digest;
 use crate::message::{Req, Resp};
-use crate::profile::{Canned, PartialApi};
+use crate::profile::{Canned, DigestParse, PartialApi, References};
 use crate::route::Route;
 use crate::state::State;
 
+/// The profile's answers given before auth is checked: a path it does not route ([`unrouted`]), then a digest its
+/// router's extractors reject ([`DigestParse::Sha256Only`]: in a blob path, in a closing upload PUT's query).
+pub(crate) fn before_auth(state: &State, req: &Req, route: &Route) -> Option<Resp> {
+    unrouted(state, route).or_else(|| digest_rejection(state, req, route))
+}
+
+/// A digest the profile's extractors reject: `text/plain` with the framework's prefix and the parser's reason.
+fn digest_rejection(state: &State, req: &Req, route: &Route) -> Option<Resp> {
+    let DigestParse::Sha256Only { path, query } = state.profile.behaviour().partial.digests else {
+        return None;
+    };
+    let reject = |prefix: &str, reason: &str| {
+        Resp::with_body(
+            400,
+            Some("text/plain; charset=utf-8"),
+            format!("{prefix}{reason}"),
+        )
+    };
+    match route {
+        // The method router answers first (405 for the methods not routed), then the `Path` extractor.
+        Route::Blob { digest, .. } if matches!(req.method, Method::GET | Method::HEAD) => {
+            digest::sha256_only_rejection(digest).map(|r| reject(path, r))
+        }
+        Route::Upload { .. } if req.method == Method::PUT => match req.param("digest") {
+            None => Some(reject(query, "missing field `digest`")),
+            Some(d) => digest::sha256_only_rejection(d).map(|r| reject(query, r)),
+        },
+        _ => None,
+    }
+}
+
 /// The profile's answer to a path it does not route, before auth is checked: an unknown path, the tags list where
 /// it is not routed, a repository name with the wrong number of segments.
-pub(crate) fn unrouted(state: &State, route: &Route) -> Option<Resp> {
+fn unrouted(state: &State, route: &Route) -> Option<Resp> {
     let partial = &state.profile.behaviour().partial;
     let c = partial.unrouted.as_ref()?;
     let wrong_segments = |repo: &str| {
@@ -43,20 +75,28 @@ pub(crate) fn refusal(state: &State, req: &Req, route: &Route) -> Option<Resp> {
 fn refused_by<'a>(partial: &'a PartialApi, req: &Req, route: &Route) -> Option<&'a Canned> {
     match route {
         Route::Manifest { reference, .. } if req.method == Method::PUT => {
-            if reference.contains(':')
-                && let Some(c) = &partial.put_by_digest
+            // Parsed before anything is stored; a refusal after storing is the handler's (`put_by_digest_stores`).
+            if let Some(c) = &partial.put_non_image
+                && !is_image_manifest(&req.body)
             {
                 return Some(c);
             }
-            partial
-                .put_non_image
-                .as_ref()
-                .filter(|_| !is_image_manifest(&req.body))
+            partial.put_by_digest.as_ref().filter(|_| {
+                !partial.put_by_digest_stores && is_digest_reference(partial, reference)
+            })
         }
         Route::Upload { .. } if req.method == Method::PUT && !req.body.is_empty() => {
             partial.upload_put_with_body.as_ref()
         }
         _ => None,
+    }
+}
+
+/// Whether the profile reads `reference` as a digest ([`References`]).
+pub(crate) fn is_digest_reference(partial: &PartialApi, reference: &str) -> bool {
+    match partial.references {
+        References::Spec => digest::looks_like_digest(reference),
+        References::Sha256OrTag => digest::sha256_only_rejection(reference).is_none(),
     }
 }
 
@@ -85,6 +125,14 @@ fn is_image_manifest(body: &[u8]) -> bool {
 pub(crate) fn adjust(state: &State, req: &Req, route: &Route, resp: &mut Resp) {
     let partial = &state.profile.behaviour().partial;
     let read = req.method == Method::GET || req.method == Method::HEAD;
+    if let Some(c) = &partial.blob_head_not_found
+        && req.method == Method::HEAD
+        && resp.status == 404
+        && matches!(route, Route::Blob { .. })
+    {
+        *resp = canned(c);
+        return;
+    }
     if let Some(c) = &partial.not_found
         && read
         && resp.status == 404

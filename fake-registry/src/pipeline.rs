@@ -1,8 +1,9 @@
 //! The request pipeline: the stages in front of the API, in the order a request meets them:
 //! faults (primary listener only) → token endpoint → a partial API's unrouted paths → profile's
 //! referrers-before-auth answer → auth →
-//! a partial API's refusals (`crate::partial_api`) → profile's referrers answer → API; then the headers a partial
-//! API leaves out are taken off, the profile's extra headers added, and the faults' modifications applied.
+//! a partial API's refusals (`crate::partial_api`) → the content API's refusals (`crate::content_api`) → profile's
+//! referrers answer → API; then the headers a partial API leaves out are taken off, the content API's headers set,
+//! the profile's extra headers added, and the faults' modifications applied.
 //! Each stage is a plain function over [`Req`] and [`Resp`] (no tower layers).
 //!
 //! The other-host listener (127.0.0.2) plays "another host": it serves the token endpoint when the profile's realm
@@ -19,6 +20,7 @@ use serde_json::json;
 use crate::answer::canned;
 use crate::api;
 use crate::auth;
+use crate::content_api;
 use crate::fault::FaultAction;
 use crate::media_type::OCI_INDEX;
 use crate::message::{Req, Resp, percent_encode};
@@ -26,7 +28,7 @@ use crate::partial_api;
 use crate::profile::bodies::{self, DOCKERHUB_CDN_PREFIX};
 use crate::profile::{
     ApiReferrers, ApiVersionHeader, ArtifactTypeFrom, Canned, FiltersHeader, RateLimitStyle,
-    Referrers,
+    Referrers, UploadPath,
 };
 use crate::route::Route;
 use crate::state::State;
@@ -245,7 +247,7 @@ pub(crate) fn respond(state: &State, req: &Req) -> Resp {
         {
             return r;
         }
-        let route = Route::parse(&req.path);
+        let route = Route::parse_for(&req.path, behaviour.partial.upload_path == UploadPath::Bare);
         if route == Route::Unknown {
             return Resp::with_body(
                 404,
@@ -257,8 +259,8 @@ pub(crate) fn respond(state: &State, req: &Req) -> Resp {
         add_profile_headers(state, req, &mut r);
         return r;
     }
-    let route = Route::parse(&req.path);
-    if let Some(mut resp) = partial_api::unrouted(state, &route) {
+    let route = Route::parse_for(&req.path, behaviour.partial.upload_path == UploadPath::Bare);
+    if let Some(mut resp) = partial_api::before_auth(state, req, &route) {
         add_profile_headers(state, req, &mut resp);
         return resp;
     }
@@ -280,10 +282,13 @@ pub(crate) fn respond(state: &State, req: &Req) -> Resp {
         challenge
     } else if let Some(refused) = partial_api::refusal(state, req, &route) {
         refused
+    } else if let Some(refused) = content_api::refusal(state, req, &route) {
+        refused
     } else {
         referrers_or_api(state, req, &route)
     };
     partial_api::adjust(state, req, &route, &mut resp);
+    content_api::adjust(state, req, &route, &mut resp);
     add_profile_headers(state, req, &mut resp);
     // Docker Hub's pull-rate headers on manifest GET/HEAD; only GET counts.
     if behaviour.pull_rate_headers

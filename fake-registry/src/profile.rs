@@ -15,14 +15,18 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 pub mod bodies;
+mod content_api;
 mod defs;
 mod model;
+mod partial_api;
 
+pub use content_api::{AcceptRanges, ChunkRange, ContentApi, Refusal, Refused};
 pub use model::{
     Anonymous, ApiReferrers, ApiVersionHeader, ArtifactTypeFrom, Auth, AutoStorage, Behaviour,
-    Canned, ChallengeOn, Confidence, Declared, Fact, FiltersHeader, PartialApi, ProfileDef,
-    RateLimitStyle, RealmHost, RedirectAnswer, Referrers, Scheme, Service, TokenShape,
+    Canned, ChallengeOn, Confidence, Declared, Fact, FiltersHeader, ProfileDef, RateLimitStyle,
+    RealmHost, RedirectAnswer, Referrers, Scheme, Service, TokenShape,
 };
+pub use partial_api::{DigestParse, PartialApi, References, UploadPath, UploadRange};
 
 /// A registry profile (a cheap handle to a static [`ProfileDef`]).
 #[derive(Clone, Copy)]

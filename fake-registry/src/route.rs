@@ -75,6 +75,30 @@ impl Route {
         Route::Unknown
     }
 
+    /// [`Route::parse`] for a registry whose upload sessions live at `/v2/<name>/uploads/<id>` when `bare_uploads`
+    /// (and only there: `blobs/uploads/<id>` is then not routed).
+    pub(crate) fn parse_for(path: &str, bare_uploads: bool) -> Route {
+        let route = Route::parse(path);
+        if !bare_uploads {
+            return route;
+        }
+        match route {
+            Route::Upload { .. } => Route::Unknown,
+            Route::Unknown => path
+                .strip_prefix("/v2/")
+                .and_then(|rest| rest.rsplit_once('/'))
+                .and_then(|(before, id)| {
+                    let repo = before.strip_suffix("/uploads")?;
+                    (!id.is_empty() && !repo.is_empty()).then(|| Route::Upload {
+                        repo: repo.into(),
+                        id: id.into(),
+                    })
+                })
+                .unwrap_or(Route::Unknown),
+            other => other,
+        }
+    }
+
     /// The repository of the route, if it has one.
     pub(crate) fn repo(&self) -> Option<&str> {
         match self {
@@ -92,6 +116,28 @@ impl Route {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bare_upload_sessions_route_only_where_asked() {
+        let bare = |p| Route::parse_for(p, true);
+        assert_eq!(
+            bare("/v2/a/b/uploads/123"),
+            Route::Upload {
+                repo: "a/b".into(),
+                id: "123".into()
+            }
+        );
+        assert_eq!(bare("/v2/a/b/blobs/uploads/123"), Route::Unknown);
+        assert_eq!(
+            bare("/v2/a/b/blobs/uploads/"),
+            Route::UploadStart { repo: "a/b".into() }
+        );
+        assert_eq!(bare("/v2/uploads/123"), Route::Unknown);
+        assert_eq!(
+            Route::parse_for("/v2/a/b/uploads/123", false),
+            Route::Unknown
+        );
+    }
 
     #[test]
     fn routes() {

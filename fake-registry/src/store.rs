@@ -136,13 +136,14 @@ impl Store {
             .insert(digest.to_string(), data);
     }
 
-    /// Read a blob; the empty JSON blob `{}` is always present.
+    /// Read a blob of `repo` (the empty JSON `{}` too is there only when it was stored).
     pub fn get_blob(&self, repo: &str, digest: &str) -> Option<Bytes> {
         let inner = self.lock();
-        if let Some(b) = inner.repos.get(repo).and_then(|r| r.blobs.get(digest)) {
-            return Some(b.clone());
-        }
-        (digest == EMPTY_JSON_DIGEST).then(|| Bytes::from_static(b"{}"))
+        inner
+            .repos
+            .get(repo)
+            .and_then(|r| r.blobs.get(digest))
+            .cloned()
     }
 
     /// Find a blob by digest in any repository (a CDN serving by digest).
@@ -152,7 +153,6 @@ impl Store {
             .repos
             .values()
             .find_map(|r| r.blobs.get(digest).cloned())
-            .or_else(|| (digest == EMPTY_JSON_DIGEST).then(|| Bytes::from_static(b"{}")))
     }
 
     /// Remove a blob; true when it existed.
@@ -193,7 +193,8 @@ impl Store {
     pub fn get_manifest(&self, repo: &str, reference: &str) -> Option<(String, StoredManifest)> {
         let inner = self.lock();
         let r = inner.repos.get(repo)?;
-        let digest = if reference.contains(':') {
+        // A digest, else a tag (a registry that reads `sha512:…` as a tag, `References::Sha256OrTag`, stores it so).
+        let digest = if reference.contains(':') && r.manifests.contains_key(reference) {
             reference.to_string()
         } else {
             r.tags.get(reference)?.clone()

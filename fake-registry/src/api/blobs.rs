@@ -4,9 +4,10 @@
 use bytes::Bytes;
 use serde_json::json;
 
-use super::shared::{MAX_BLOB_BYTES, digest_invalid, location_origin};
+use super::shared::{MAX_BLOB_BYTES, blob, digest_invalid, location_origin};
 use crate::digest::{self, ParsedDigest};
 use crate::message::{Req, Resp};
+use crate::profile::{ChunkRange, UploadPath, UploadRange};
 use crate::state::State;
 use crate::store::UploadError;
 
@@ -19,10 +20,18 @@ fn blob_unknown(digest: &str) -> Resp {
     )
 }
 
-/// Parse `Range: bytes=a-b` against a length.
+/// Parse `Range: bytes=a-b`, `bytes=a-` or the suffix form `bytes=-n` (the last `n` bytes, all of them when the
+/// blob is shorter; RFC 9110 §14.1.2) against a length; `None`: unsatisfiable or not understood.
 pub(super) fn parse_range(v: &str, len: u64) -> Option<(u64, u64)> {
     let spec = v.trim().strip_prefix("bytes=")?;
     let (a, b) = spec.split_once('-')?;
+    if a.trim().is_empty() {
+        let n: u64 = b.trim().parse().ok()?;
+        if n == 0 || len == 0 {
+            return None;
+        }
+        return Some((len.saturating_sub(n), len - 1));
+    }
     let start: u64 = a.trim().parse().ok()?;
     let end: u64 = if b.trim().is_empty() {
         len.checked_sub(1)?
@@ -36,10 +45,11 @@ pub(super) fn get_blob(state: &State, req: &Req, repo: &str, digest: &str) -> Re
     if ParsedDigest::parse(digest).is_none() {
         return digest_invalid("invalid digest");
     }
-    let Some(data) = state.store.get_blob(repo, digest) else {
+    let Some(data) = blob(state, repo, digest) else {
         return blob_unknown(digest);
     };
-    if let Some(range) = req.header("range") {
+    let ranges = state.profile.behaviour().content.ranges;
+    if let Some(range) = req.header("range").filter(|_| ranges) {
         let len = data.len() as u64;
         return match parse_range(range, len) {
             Some((s, e)) => Resp::with_body(
@@ -49,12 +59,21 @@ pub(super) fn get_blob(state: &State, req: &Req, repo: &str, digest: &str) -> Re
             )
             .header("content-range", format!("bytes {s}-{e}/{len}"))
             .header("docker-content-digest", digest),
-            None => Resp::empty(416).header("content-range", format!("bytes */{len}")),
+            None => match &state.profile.behaviour().content.unsatisfiable_range {
+                Some(c) => crate::answer::canned(c)
+                    .header("content-range", format!("bytes */{len}"))
+                    .header("docker-content-digest", digest),
+                None => Resp::empty(416).header("content-range", format!("bytes */{len}")),
+            },
         };
     }
+    if !state.profile.behaviour().partial.blob_get_headers && req.method == http::Method::GET {
+        // Streamed with no length and no headers (container-registry 0.3.1 `blob_get`).
+        return Resp::with_body(200, None, data).streamed();
+    }
+    // `Accept-Ranges` is the profile's (`crate::content_api::adjust`).
     Resp::with_body(200, Some("application/octet-stream"), data)
         .header("docker-content-digest", digest)
-        .header("accept-ranges", "bytes")
 }
 
 pub(super) fn delete_blob(state: &State, repo: &str, digest: &str) -> Resp {
@@ -77,10 +96,17 @@ pub(super) fn upload_unknown() -> Resp {
 }
 
 fn upload_location(state: &State, req: &Req, repo: &str, id: &str) -> String {
-    format!(
-        "{}/v2/{repo}/blobs/uploads/{id}",
-        location_origin(state, req)
-    )
+    let origin = location_origin(state, req);
+    if state.profile.behaviour().partial.upload_path == UploadPath::Bare {
+        return format!("{origin}/v2/{repo}/uploads/{id}");
+    }
+    if state.profile.behaviour().content.upload_state_query {
+        // Distribution signs the session's state into the Location (`_state`, an HMAC token); the fake's stands
+        // in for it and is not checked.
+        format!("{origin}/v2/{repo}/blobs/uploads/{id}?_state={id}")
+    } else {
+        format!("{origin}/v2/{repo}/blobs/uploads/{id}")
+    }
 }
 
 fn range_header(len: u64) -> String {
@@ -96,26 +122,46 @@ fn blob_created(state: &State, req: &Req, repo: &str, digest: &str) -> Resp {
         .header("docker-content-digest", digest)
 }
 
+/// The closing PUT's `201`: the blob's `Location`, or the session's where the profile sends that.
+fn upload_closed(state: &State, req: &Req, repo: &str, id: &str, digest: &str) -> Resp {
+    if state.profile.behaviour().partial.blob_location {
+        return blob_created(state, req, repo, digest);
+    }
+    Resp::empty(201)
+        .header("docker-content-digest", digest)
+        .header("location", upload_location(state, req, repo, id))
+}
+
+/// The `Range` of a session answer after `len` bytes in all, `chunk` of them in this request; `None`: no `Range`.
+fn session_range(state: &State, len: u64, chunk: Option<u64>) -> Option<String> {
+    match (state.profile.behaviour().partial.upload_range, chunk) {
+        (UploadRange::Spec, _) => Some(range_header(len)),
+        (UploadRange::ChunkBytes, Some(n)) => Some(format!("0-{n}")),
+        (UploadRange::ChunkBytes, None) => None,
+    }
+}
+
 fn too_large() -> Resp {
     Resp::error(413, "SIZE_INVALID", "blob exceeds the size limit")
 }
 
 pub(super) fn start_upload(state: &State, req: &Req, repo: &str) -> Resp {
+    let content = &state.profile.behaviour().content;
     // Cross-repository mount.
-    if let Some(mount) = req.param("mount") {
+    if let Some(mount) = req.param("mount").filter(|_| content.mounts) {
         if ParsedDigest::parse(mount).is_none() {
             return digest_invalid("invalid mount digest");
         }
         if let Some(from) = req.param("from")
             && digest::valid_repository(from)
-            && let Some(data) = state.store.get_blob(from, mount)
+            && let Some(data) = blob(state, from, mount)
         {
             state.store.put_blob(repo, mount, data);
             return blob_created(state, req, repo, mount);
         }
     }
     // Monolithic upload.
-    if let Some(d) = req.param("digest") {
+    if let Some(d) = req.param("digest").filter(|_| content.single_post) {
         let Some(p) = ParsedDigest::parse(d) else {
             return digest_invalid("invalid digest");
         };
@@ -129,10 +175,11 @@ pub(super) fn start_upload(state: &State, req: &Req, repo: &str) -> Resp {
         return blob_created(state, req, repo, &p.text);
     }
     let id = state.store.start_upload(repo);
-    Resp::empty(202)
-        .header("location", upload_location(state, req, repo, &id))
-        .header("range", "0-0")
-        .header("docker-upload-uuid", id)
+    let mut resp = Resp::empty(202).header("location", upload_location(state, req, repo, &id));
+    if let Some(range) = session_range(state, 0, None) {
+        resp = resp.header("range", range);
+    }
+    resp.header("docker-upload-uuid", id)
 }
 
 pub(super) fn upload_status(state: &State, req: &Req, repo: &str, id: &str) -> Resp {
@@ -170,6 +217,12 @@ fn content_range_start(req: &Req) -> Result<Option<u64>, Resp> {
 fn upload_error(state: &State, e: UploadError, req: &Req, repo: &str, id: &str) -> Resp {
     match e {
         UploadError::Unknown => upload_unknown(),
+        UploadError::BadRange(_) if state.profile.behaviour().content.out_of_order.is_some() => {
+            let c = state.profile.behaviour().content.out_of_order;
+            c.as_ref()
+                .map(crate::answer::canned)
+                .unwrap_or_else(upload_unknown)
+        }
         UploadError::BadRange(len) => Resp::empty(416)
             .header("location", upload_location(state, req, repo, id))
             .header("range", range_header(len)),
@@ -177,8 +230,16 @@ fn upload_error(state: &State, e: UploadError, req: &Req, repo: &str, id: &str) 
     }
 }
 
+/// The start of the chunk's `Content-Range` where the profile checks it (`check`: [`ChunkRange::Checked`]).
+fn checked_start(req: &Req, check: ChunkRange) -> Result<Option<u64>, Resp> {
+    match check {
+        ChunkRange::Checked => content_range_start(req),
+        ChunkRange::Ignored => Ok(None),
+    }
+}
+
 pub(super) fn patch_upload(state: &State, req: &Req, repo: &str, id: &str) -> Resp {
-    let start = match content_range_start(req) {
+    let start = match checked_start(req, state.profile.behaviour().content.patch_range) {
         Ok(s) => s,
         Err(r) => return r,
     };
@@ -186,10 +247,14 @@ pub(super) fn patch_upload(state: &State, req: &Req, repo: &str, id: &str) -> Re
         .store
         .append_upload(repo, id, start, &req.body, MAX_BLOB_BYTES)
     {
-        Ok(len) => Resp::empty(202)
-            .header("location", upload_location(state, req, repo, id))
-            .header("range", range_header(len))
-            .header("docker-upload-uuid", id),
+        Ok(len) => {
+            let mut resp =
+                Resp::empty(202).header("location", upload_location(state, req, repo, id));
+            if let Some(range) = session_range(state, len, Some(req.body.len() as u64)) {
+                resp = resp.header("range", range);
+            }
+            resp.header("docker-upload-uuid", id)
+        }
         Err(e) => upload_error(state, e, req, repo, id),
     }
 }
@@ -201,10 +266,16 @@ pub(super) fn finish_upload(state: &State, req: &Req, repo: &str, id: &str) -> R
     let Some(p) = ParsedDigest::parse(d) else {
         return digest_invalid("invalid digest");
     };
+    // The final chunk may come with the closing PUT; out of order it is a 416 like a PATCH's (spec §"Pushing a
+    // blob in chunks"), and the session keeps what it had.
+    let start = match checked_start(req, state.profile.behaviour().content.put_range) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
     if !req.body.is_empty()
         && let Err(e) = state
             .store
-            .append_upload(repo, id, None, &req.body, MAX_BLOB_BYTES)
+            .append_upload(repo, id, start, &req.body, MAX_BLOB_BYTES)
     {
         return upload_error(state, e, req, repo, id);
     }
@@ -217,5 +288,5 @@ pub(super) fn finish_upload(state: &State, req: &Req, repo: &str, id: &str) -> R
         return digest_invalid("provided digest did not match uploaded content");
     }
     state.store.put_blob(repo, &p.text, Bytes::from(data));
-    blob_created(state, req, repo, &p.text)
+    upload_closed(state, req, repo, id, &p.text)
 }

@@ -10,6 +10,8 @@ use crate::answer::canned;
 use crate::digest::{self, Algorithm, ParsedDigest};
 use crate::media_type::{self, DOCKER_LIST, DOCKER_MANIFEST, OCI_INDEX, OCI_MANIFEST};
 use crate::message::{Req, Resp};
+use crate::partial_api::is_digest_reference;
+use crate::profile::References;
 use crate::state::State;
 use crate::store::{Descriptor, StoredManifest};
 
@@ -32,7 +34,11 @@ fn accepts(req: &Req, media_type: &str) -> bool {
     !any
 }
 
-fn validate_reference(reference: &str) -> Result<(), Resp> {
+fn validate_reference(state: &State, reference: &str) -> Result<(), Resp> {
+    if state.profile.behaviour().partial.references == References::Sha256OrTag {
+        // Anything that is not a sha256 digest is a tag, no grammar checked.
+        return Ok(());
+    }
     if digest::looks_like_digest(reference) {
         if ParsedDigest::parse(reference).is_none() {
             return Err(digest_invalid("invalid digest"));
@@ -49,7 +55,7 @@ fn validate_reference(reference: &str) -> Result<(), Resp> {
 }
 
 pub(super) fn get_manifest(state: &State, req: &Req, repo: &str, reference: &str) -> Resp {
-    if let Err(r) = validate_reference(reference) {
+    if let Err(r) = validate_reference(state, reference) {
         return r;
     }
     if !state.store.repo_exists(repo) {
@@ -155,7 +161,7 @@ pub(crate) fn referrer_descriptor(
 }
 
 pub(super) fn put_manifest(state: &State, req: &Req, repo: &str, reference: &str) -> Resp {
-    if let Err(r) = validate_reference(reference) {
+    if let Err(r) = validate_reference(state, reference) {
         return r;
     }
     if req.body.len() > MAX_MANIFEST_BYTES {
@@ -217,9 +223,11 @@ pub(super) fn put_manifest(state: &State, req: &Req, repo: &str, reference: &str
             if d.get("urls").is_some() {
                 continue; // foreign layer
             }
-            if state.store.get_blob(repo, &dg).is_none() {
+            if state.profile.behaviour().partial.manifest_blobs_checked
+                && super::shared::blob(state, repo, &dg).is_none()
+            {
                 return Resp::error_detail(
-                    400,
+                    state.profile.behaviour().content.blob_unknown_status,
                     "MANIFEST_BLOB_UNKNOWN",
                     "blob unknown to registry",
                     json!({ "digest": dg }),
@@ -228,17 +236,25 @@ pub(super) fn put_manifest(state: &State, req: &Req, repo: &str, reference: &str
         }
     }
     // Digest: verify when pushed by digest.
-    let (digest, tag) = if digest::looks_like_digest(reference) {
-        let Some(p) = ParsedDigest::parse(reference) else {
-            return digest_invalid("invalid digest");
+    let partial = &state.profile.behaviour().partial;
+    let refused_after_storing = partial
+        .put_by_digest
+        .filter(|_| partial.put_by_digest_stores);
+    let (digest, tag) =
+        if is_digest_reference(partial, reference) && refused_after_storing.is_some() {
+            // Stored under the digest of what came, the reference unchecked (container-registry 0.3.1 `put_manifest`).
+            (Algorithm::Sha256.digest(&req.body), None)
+        } else if is_digest_reference(partial, reference) {
+            let Some(p) = ParsedDigest::parse(reference) else {
+                return digest_invalid("invalid digest");
+            };
+            if !p.matches(&req.body) {
+                return digest_invalid("provided digest did not match uploaded content");
+            }
+            (p.text, None)
+        } else {
+            (Algorithm::Sha256.digest(&req.body), Some(reference))
         };
-        if !p.matches(&req.body) {
-            return digest_invalid("provided digest did not match uploaded content");
-        }
-        (p.text, None)
-    } else {
-        (Algorithm::Sha256.digest(&req.body), Some(reference))
-    };
     // Subject.
     let subject = match doc.get("subject") {
         None | Some(Value::Null) => None,
@@ -263,11 +279,22 @@ pub(super) fn put_manifest(state: &State, req: &Req, repo: &str, reference: &str
         referrer_descriptor,
     };
     state.store.put_manifest(repo, &digest, stored, tag);
+    if tag.is_none()
+        && let Some(c) = &refused_after_storing
+    {
+        // Stored under its digest, then refused for not naming a tag.
+        return canned(c);
+    }
+    let named = if partial.manifest_location_digest {
+        digest.as_str()
+    } else {
+        reference
+    };
     let mut resp = Resp::empty(201)
         .header(
             "location",
             format!(
-                "{}/v2/{repo}/manifests/{digest}",
+                "{}/v2/{repo}/manifests/{named}",
                 location_origin(state, req)
             ),
         )
@@ -281,13 +308,13 @@ pub(super) fn put_manifest(state: &State, req: &Req, repo: &str, reference: &str
 }
 
 pub(super) fn delete_manifest(state: &State, repo: &str, reference: &str) -> Resp {
-    if let Err(r) = validate_reference(reference) {
+    if let Err(r) = validate_reference(state, reference) {
         return r;
     }
     if !state.store.repo_exists(repo) {
         return name_unknown(repo);
     }
-    let ok = if digest::looks_like_digest(reference) {
+    let ok = if is_digest_reference(&state.profile.behaviour().partial, reference) {
         state.store.delete_manifest(repo, reference)
     } else {
         state.store.delete_tag(repo, reference)

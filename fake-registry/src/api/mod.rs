@@ -68,6 +68,9 @@ pub(crate) fn handle(state: &State, req: &Req, r: &Route, ref_cfg: &ApiReferrers
             Method::PATCH => patch_upload(state, req, repo, id),
             Method::PUT => finish_upload(state, req, repo, id),
             Method::DELETE => match state.store.take_upload(repo, id) {
+                Ok(_) if state.profile.behaviour().content.upload_uuid_on_cancel => {
+                    Resp::empty(204).header("docker-upload-uuid", id.clone())
+                }
                 Ok(_) => Resp::empty(204),
                 Err(_) => upload_unknown(),
             },
@@ -99,6 +102,17 @@ mod tests {
         assert_eq!(parse_range("bytes=5-100", 10), Some((5, 9)));
         assert_eq!(parse_range("bytes=9-5", 10), None);
         assert_eq!(parse_range("bytes=0-0", 0), None);
+        assert_eq!(
+            parse_range("bytes=-5", 10),
+            Some((5, 9)),
+            "the last five bytes"
+        );
+        assert_eq!(
+            parse_range("bytes=-500", 10),
+            Some((0, 9)),
+            "longer than the blob: all of it"
+        );
+        assert_eq!(parse_range("bytes=-0", 10), None);
     }
 
     #[test]

@@ -2,10 +2,32 @@
 //! ([spec.md "Error Codes"](https://github.com/opencontainers/distribution-spec/blob/v1.1.1/spec.md#error-codes)),
 //! and the origin `Location` headers start with.
 
+use bytes::Bytes;
 use serde_json::json;
 
 use crate::message::{Req, Resp};
 use crate::state::State;
+use crate::store::EMPTY_JSON_DIGEST;
+
+/// The blob `digest` as `repo` serves it: its own, else (a registry with one blob store,
+/// [`ContentApi::global_blobs`](crate::profile::ContentApi::global_blobs)) any repository's, else the empty JSON
+/// `{}` where the profile always serves it.
+pub(super) fn blob(state: &State, repo: &str, digest: &str) -> Option<Bytes> {
+    let content = &state.profile.behaviour().content;
+    state
+        .store
+        .get_blob(repo, digest)
+        .or_else(|| {
+            content
+                .global_blobs
+                .then(|| state.store.find_blob(digest))
+                .flatten()
+        })
+        .or_else(|| {
+            (content.empty_config_always && digest == EMPTY_JSON_DIGEST)
+                .then(|| Bytes::from_static(b"{}"))
+        })
+}
 
 /// Largest manifest accepted (the spec's "at least 4 MB"); larger gets 413.
 pub const MAX_MANIFEST_BYTES: usize = 4 * 1024 * 1024;

@@ -8,9 +8,16 @@ use crate::message::{Req, Resp, percent_encode};
 use crate::state::State;
 
 pub(super) fn tags_list(state: &State, req: &Req, repo: &str) -> Resp {
+    let content = &state.profile.behaviour().content;
     let Some(all) = state.store.tags(repo) else {
+        if content.tags_missing_repository_empty {
+            return Resp::json(200, &json!({ "name": repo, "tags": [] }));
+        }
         return name_unknown(repo);
     };
+    if !content.tags_paging {
+        return Resp::json(200, &json!({ "name": repo, "tags": all }));
+    }
     let n = match req.param("n") {
         None | Some("") => None,
         Some(v) => match v.parse::<usize>() {
@@ -38,12 +45,15 @@ pub(super) fn tags_list(state: &State, req: &Req, repo: &str) -> Resp {
     };
     let mut resp = Resp::json(200, &json!({ "name": repo, "tags": page }));
     if more && let (Some(n), Some(l)) = (n, page.last()) {
+        let last = percent_encode(l);
+        let query = if content.tags_link_last_first {
+            format!("last={last}&n={n}")
+        } else {
+            format!("n={n}&last={last}")
+        };
         resp = resp.header(
             "link",
-            format!(
-                "</v2/{repo}/tags/list?n={n}&last={}>; rel=\"next\"",
-                percent_encode(l)
-            ),
+            format!("</v2/{repo}/tags/list?{query}>; rel=\"next\""),
         );
     }
     resp

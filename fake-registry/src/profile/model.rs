@@ -5,6 +5,9 @@ use std::fmt;
 
 use serde::Serialize;
 
+use super::content_api::ContentApi;
+use super::partial_api::PartialApi;
+
 /// How sure we are of a fact: `[H]` read in source code or official docs, `[M]` issue threads or third-party
 /// reports, `[L]` inference, or assumed (no source; the most widely reported behaviour).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -321,45 +324,8 @@ pub struct Behaviour {
     pub json_charset: bool,
     /// The parts of the Distribution API the registry does not implement or refuses.
     pub partial: PartialApi,
-}
-
-/// What a registry with a partial Distribution API refuses or leaves out; [`PartialApi::FULL`] is the spec's whole
-/// API. Each refusal is the answer sent instead of the spec's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PartialApi {
-    /// The answer to a path the registry does not route, given before auth is checked (a router answers before any
-    /// handler runs); `None`: Distribution's `404 page not found`.
-    pub unrouted: Option<Canned>,
-    /// `GET /v2/<name>/tags/list` is routed.
-    pub tags_list: bool,
-    /// Repository names are routed only with exactly this many `/`-separated segments.
-    pub repository_segments: Option<usize>,
-    /// A manifest PUT whose reference is a digest, not a tag, is refused.
-    pub put_by_digest: Option<Canned>,
-    /// A manifest PUT of anything but an image manifest (an image index, a manifest list) is refused.
-    pub put_non_image: Option<Canned>,
-    /// The closing `PUT <upload>?digest=` of a blob upload may not carry content (no monolithic or
-    /// final-chunk upload): this answer when it does.
-    pub upload_put_with_body: Option<Canned>,
-    /// Manifest GET and HEAD answers carry `Docker-Content-Digest`.
-    pub manifest_digest_header: bool,
-    /// The answer to a manifest or blob GET/HEAD that finds nothing, instead of the spec's `MANIFEST_UNKNOWN` /
-    /// `BLOB_UNKNOWN`.
-    pub not_found: Option<Canned>,
-}
-
-impl PartialApi {
-    /// The whole API, as the spec has it.
-    pub const FULL: PartialApi = PartialApi {
-        unrouted: None,
-        tags_list: true,
-        repository_segments: None,
-        put_by_digest: None,
-        put_non_image: None,
-        upload_put_with_body: None,
-        manifest_digest_header: true,
-        not_found: None,
-    };
+    /// How the blob, upload, manifest and tag endpoints depart from the spec.
+    pub content: ContentApi,
 }
 
 /// Which answers carry `Docker-Distribution-API-Version: registry/2.0`.

@@ -86,9 +86,10 @@ pub(super) async fn read_within(
     Ok((!over).then(|| Bytes::from(buf)))
 }
 
-/// Response body: whole, or stalled after its first bytes.
+/// Response body: whole, whole but of no announced length (sent chunked), or stalled after its first bytes.
 pub(super) enum ResBody {
     Full(Option<Bytes>),
+    Chunked(Option<Bytes>),
     Stall(Option<Bytes>),
 }
 
@@ -101,7 +102,9 @@ impl Body for ResBody {
         _cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
         match self.get_mut() {
-            ResBody::Full(b) => Poll::Ready(b.take().map(|b| Ok(Frame::data(b)))),
+            ResBody::Full(b) | ResBody::Chunked(b) => {
+                Poll::Ready(b.take().map(|b| Ok(Frame::data(b))))
+            }
             ResBody::Stall(b) => match b.take() {
                 Some(x) => Poll::Ready(Some(Ok(Frame::data(x)))),
                 // Never ready: the connection task is dropped at shutdown.
@@ -111,14 +114,15 @@ impl Body for ResBody {
     }
 
     fn is_end_stream(&self) -> bool {
-        matches!(self, ResBody::Full(None))
+        matches!(self, ResBody::Full(None) | ResBody::Chunked(None))
     }
 
     fn size_hint(&self) -> SizeHint {
         match self {
             ResBody::Full(Some(b)) => SizeHint::with_exact(b.len() as u64),
             ResBody::Full(None) => SizeHint::with_exact(0),
-            ResBody::Stall(_) => SizeHint::default(),
+            // No exact size: hyper sends no Content-Length and chunks the body.
+            ResBody::Chunked(_) | ResBody::Stall(_) => SizeHint::default(),
         }
     }
 }

@@ -209,7 +209,7 @@ async fn serve(
 
 /// Add `Content-Length` (except on 1xx/204/304) so the log shows what was sent.
 fn finalize(mut r: Resp) -> Resp {
-    if r.status != 204 && r.status != 304 && r.status >= 200 {
+    if r.status != 204 && r.status != 304 && r.status >= 200 && !r.streamed {
         r.set_header("content-length", r.body.len().to_string());
     }
     r
@@ -222,6 +222,8 @@ fn to_hyper(r: Resp, stall: bool) -> Response<ResBody> {
         // At most 16 bytes and never the whole body, so the client always waits for more.
         let n = (r.body.len() / 2).min(16);
         ResBody::Stall((n > 0).then(|| r.body.slice(..n)))
+    } else if r.streamed {
+        ResBody::Chunked(Some(r.body))
     } else if r.body.is_empty() {
         ResBody::Full(None)
     } else {

@@ -206,6 +206,7 @@ fn rejects_bad_requests_with_spec_errors() {
     let r = reg();
     let base = r.base_url();
     push_image(&base, "ok", "t");
+    push_empty_config(&base, "ok");
     let valid = format!(
         "{{\"schemaVersion\":2,\"config\":{{\"mediaType\":\"application/vnd.oci.empty.v1+json\",\"digest\":\"{EMPTY_DIGEST}\",\"size\":2}},\"layers\":[]}}"
     );

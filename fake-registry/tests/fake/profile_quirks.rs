@@ -103,6 +103,31 @@ fn ecr_rejects_referrers_of_an_index_and_ecr_2023_sends_oci_subject() {
         } else {
             Client::anonymous()
         };
+        let empty = c.send(
+            "POST",
+            &reg.url(&format!("/v2/r/blobs/uploads/?digest={EMPTY_DIGEST}")),
+            &[("Content-Type", "application/octet-stream")],
+            b"{}",
+        );
+        let empty = if empty.status == 202 {
+            // No single-POST upload (Distribution): the opened session takes `{}` in its closing PUT.
+            let loc = empty.header("location").expect("Location").to_string();
+            let loc = if loc.starts_with('/') {
+                reg.url(&loc)
+            } else {
+                loc
+            };
+            let sep = if loc.contains('?') { '&' } else { '?' };
+            c.send(
+                "PUT",
+                &format!("{loc}{sep}digest={EMPTY_DIGEST}"),
+                &[("Content-Type", "application/octet-stream")],
+                b"{}",
+            )
+        } else {
+            empty
+        };
+        assert_eq!(empty.status, 201, "{p}: the empty config goes up first");
         let a = c.send(
             "PUT",
             &reg.url(&format!("/v2/r/manifests/{d}")),

@@ -308,7 +308,8 @@ pub fn sha256(data: &[u8]) -> String {
     fake_registry::digest::sha256(data)
 }
 
-/// Push a blob monolithically; panics unless 201.
+/// Push a blob monolithically (single POST, else POST then PUT where the profile opens a session); panics unless
+/// it is stored.
 pub fn push_blob(base: &str, repo: &str, data: &[u8]) -> String {
     let d = sha256(data);
     let r = send(
@@ -317,8 +318,31 @@ pub fn push_blob(base: &str, repo: &str, data: &[u8]) -> String {
         &[("Content-Type", "application/octet-stream")],
         data,
     );
+    if r.status == 202 {
+        // No single-POST upload (Distribution): the session it opened takes the content in the closing PUT.
+        let loc = r.header("location").expect("Location").to_string();
+        let loc = if loc.starts_with('/') {
+            format!("{base}{loc}")
+        } else {
+            loc
+        };
+        let sep = if loc.contains('?') { '&' } else { '?' };
+        let put = send(
+            "PUT",
+            &format!("{loc}{sep}digest={d}"),
+            &[("Content-Type", "application/octet-stream")],
+            data,
+        );
+        assert_eq!(put.status, 201, "{}", put.text());
+        return d;
+    }
     assert_eq!(r.status, 201, "{}", r.text());
     d
+}
+
+/// Push a referrer's empty config `{}` (clients upload it like any blob; the registry does not make it up).
+pub fn push_empty_config(base: &str, repo: &str) {
+    push_blob(base, repo, b"{}");
 }
 
 /// Push a small image (config + 1 layer) tagged `tag`; returns (digest, size).
@@ -365,6 +389,7 @@ pub fn referrer_manifest(
 
 /// Push a referrer by digest; returns the PUT reply and the digest.
 pub fn push_referrer(base: &str, repo: &str, body: &str) -> (Reply, String) {
+    push_empty_config(base, repo);
     let d = sha256(body.as_bytes());
     let r = send(
         "PUT",

@@ -40,6 +40,7 @@ use serde::{Deserialize, Serialize};
 
 use super::auth::Credentials;
 use super::docker_config::DockerConfigError;
+use super::fidelity::FidelityGap;
 use super::launcher::{ContainerSpec, LogStream, PullPolicy};
 use super::push::PushClient;
 
@@ -82,6 +83,10 @@ pub struct ImageEntry {
     /// Such an image is never pulled.
     pub build: Option<String>,
     pub fake_profile: Option<String>,
+    /// The differences between the fake profile and this registry that the fake does not reproduce, each with
+    /// why (`[[image.fidelity_gap]]`); the fidelity table shows the reason, and a gap nothing matches is reported.
+    #[serde(default, rename = "fidelity_gap")]
+    pub fidelity_gaps: Vec<FidelityGap>,
 }
 
 /// A log line that says the registry is up.

@@ -15,7 +15,7 @@ use super::auth::Credentials;
 use super::config::{ConfigError, ImageEntry, LiveRegistry, RealRegistriesConfig};
 use super::docker;
 use super::fidelity::FidelityError;
-use super::fidelity::{self, FidelityReport, MISSING_REPO, PROBE_REPO};
+use super::fidelity::{self, FidelityGap, FidelityReport, MISSING_REPO, PROBE_REPO};
 use super::images;
 use super::launcher::{ContainerSpec, LaunchError, RealRegistry, start_container};
 use super::push::{PushClient, PushError};
@@ -59,6 +59,8 @@ pub struct RealTarget {
     pub repository_prefix: Option<String>,
     /// What was measured, for the document ("the locally built image `…`").
     pub measured_against: String,
+    /// The differences from [`Self::counterpart`] the fake does not reproduce, with why (image rows only).
+    pub fidelity_gaps: Vec<FidelityGap>,
 }
 
 /// A started (or, for live rows, reached) registry. Dropping it removes its container.
@@ -108,10 +110,22 @@ impl RealTarget {
         credentials: Option<Credentials>,
     ) -> Result<RealTarget, TargetError> {
         let spec = entry.container_spec();
-        let measured_against = match &entry.build {
+        let mut measured_against = match &entry.build {
             Some(_) => format!("the locally built image `{}`", spec.image_ref()),
             None => format!("the image `{}` (config file)", spec.image_ref()),
         };
+        // What makes two rows of one image differ: the environment it runs with, the fixture user it is given.
+        if !entry.env.is_empty() {
+            let env: Vec<String> = entry
+                .env
+                .iter()
+                .map(|(k, v)| format!("`{k}={v}`"))
+                .collect();
+            measured_against.push_str(&format!(" with {}", env.join(", ")));
+        }
+        if let Some(user) = &entry.username {
+            measured_against.push_str(&format!(" (fixture user `{user}`)"));
+        }
         Ok(RealTarget {
             name: entry.name.clone(),
             title: entry.row_label(),
@@ -123,6 +137,7 @@ impl RealTarget {
             },
             credentials,
             repository_prefix: None,
+            fidelity_gaps: entry.fidelity_gaps.clone(),
         })
     }
 
@@ -142,6 +157,7 @@ impl RealTarget {
                     .unwrap_or_else(|| DEFAULT_PREFIX.to_string()),
             ),
             measured_against: format!("the live registry {}", live.base_url),
+            fidelity_gaps: Vec::new(),
         })
     }
 
@@ -248,12 +264,14 @@ impl RealTarget {
         drop(instance);
         let candidate = PushClient::with_credentials(&fake.base_url(), self.credentials.clone());
         let candidate = fidelity::run_probes_in(&candidate, &repo, &missing).await?;
-        Ok(fidelity::compare(
+        let mut report = fidelity::compare(
             &self.title,
             &reference?,
             &format!("fake {}", self.counterpart.name()),
             &candidate,
-        ))
+        );
+        fidelity::declare(&mut report, &self.fidelity_gaps);
+        Ok(report)
     }
 }
 

@@ -3,7 +3,60 @@
 use super::spec::{JSON, NO_API, PLAIN};
 use crate::profile::model::{
     Anonymous, ApiVersionHeader, Auth, AutoStorage, Behaviour, Canned, ChallengeOn, Confidence::*,
-    Declared, Fact, PartialApi, ProfileDef, Referrers, Scheme,
+    Declared, Fact, ProfileDef, Referrers, Scheme,
+};
+use crate::profile::{
+    AcceptRanges, ChunkRange, ContentApi, DigestParse, PartialApi, References, Refusal, Refused,
+    UploadPath, UploadRange,
+};
+
+/// axum's answer to a method its router has no handler for on a routed path: 405, no body.
+const METHOD_NOT_ALLOWED: Canned = Canned {
+    status: 405,
+    content_type: None,
+    body: "",
+    headers: &[],
+};
+
+/// The blob and upload endpoints as `src/lib.rs` serves them: no single POST and no mounts (`upload_new` always
+/// opens a session), one content-addressed store for every repository (`blob_check` and `blob_get` ignore the
+/// repository), no `Range` and no `Accept-Ranges`, and no route for DELETE or for an upload's status
+/// (`make_router`).
+const CONTENT: ContentApi = ContentApi {
+    single_post: false,
+    // `upload_add_chunk` never reads Content-Range (it refuses a `Range` header instead).
+    patch_range: ChunkRange::Ignored,
+    mounts: false,
+    global_blobs: true,
+    ranges: false,
+    accept_ranges: AcceptRanges {
+        blob: false,
+        partial: false,
+        manifest: false,
+    },
+    refusals: &[
+        Refusal {
+            request: Refused::TagDelete,
+            answer: METHOD_NOT_ALLOWED,
+        },
+        Refusal {
+            request: Refused::ManifestDelete,
+            answer: METHOD_NOT_ALLOWED,
+        },
+        Refusal {
+            request: Refused::BlobDelete,
+            answer: METHOD_NOT_ALLOWED,
+        },
+        Refusal {
+            request: Refused::UploadStatus,
+            answer: METHOD_NOT_ALLOWED,
+        },
+        Refusal {
+            request: Refused::UploadCancel,
+            answer: METHOD_NOT_ALLOWED,
+        },
+    ],
+    ..ContentApi::SPEC
 };
 
 /// The fixture password of the project's container-registry image (`images/container-registry/Dockerfile` passes
@@ -57,6 +110,36 @@ pub(crate) static CONTAINER_REGISTRY_0_3: ProfileDef = ProfileDef {
             confidence: High,
         },
         Fact {
+            topic: "blobs",
+            claim: "no single POST and no mounts (every POST opens a session); one content-addressed blob store for all repositories; no Range support, no Accept-Ranges; DELETE and the upload status GET are not routed (405, no body)",
+            source: "container-registry 0.3.1 (crates.io) src/lib.rs make_router, upload_new, blob_check, blob_get",
+            confidence: High,
+        },
+        Fact {
+            topic: "uploads",
+            claim: "upload sessions live at /v2/<repository>/<image>/uploads/<uuid> only (blobs/uploads/<uuid> is not routed, 404 with no body); the POST's 202 has no Range, a PATCH's Range is 0-<bytes of that PATCH>; the closing PUT's 201 has the session's Location; a blob GET streams the content with no Content-Type, Content-Length or Docker-Content-Digest (HEAD has all three), a blob HEAD that finds nothing is 404 with no body",
+            source: "container-registry 0.3.1 (crates.io) src/lib.rs mk_upload_location, UploadState::into_response, upload_add_chunk, upload_finalize, blob_get, blob_check; measured by the fidelity probe set",
+            confidence: High,
+        },
+        Fact {
+            topic: "digests",
+            claim: "only sha256:<64 hex> parses as a digest; in a blob path or a closing PUT's digest query anything else is refused before auth with axum's text/plain rejection (`Invalid URL: wrong length`, `Failed to deserialize query string: wrong prefix`, ...); a manifest reference that is not one is a tag, no tag grammar checked (sha512:… and -x are tags)",
+            source: "container-registry 0.3.1 (crates.io) src/lib.rs ImageDigest::from_str, upload_finalize (Query<DigestQuery>), src/storage.rs Reference's Deserialize",
+            confidence: High,
+        },
+        Fact {
+            topic: "push",
+            claim: "a manifest PUT is parsed (anything but an image manifest is 400, no body), written under its sha256 digest, and only then refused with 400 (no body) when the reference is a digest, which is never compared with the content: the manifest is readable by digest afterwards; the blobs it names are never checked; the 201's Location names the reference as given",
+            source: "container-registry 0.3.1 (crates.io) src/storage.rs FilesystemStorage::put_manifest (Error::InvalidManifest, Error::NotATag, \"TODO: Validate all blobs\"), src/lib.rs manifest_put, mk_manifest_location",
+            confidence: High,
+        },
+        Fact {
+            topic: "not emulated",
+            claim: "manifests are one content-addressed store for every repository (a manifest is readable by digest from any repository; the fake keeps them per repository); an upload session id that is not a UUID is axum's `Invalid URL` 400 (the fake's ids are its own); a manifest GET's Content-Type is the manifest's mediaType field (the fake's is the one it was pushed with)",
+            source: "container-registry 0.3.1 (crates.io) src/storage.rs manifest_path, src/lib.rs upload_add_chunk (Path<UploadId>), manifest_get",
+            confidence: High,
+        },
+        Fact {
             topic: "tags",
             claim: "no tags/list route (404, empty body) and no DELETE of manifests or blobs",
             source: "container-registry 0.3.1 (crates.io) src/lib.rs ContainerRegistry::make_router",
@@ -70,13 +153,7 @@ pub(crate) static CONTAINER_REGISTRY_0_3: ProfileDef = ProfileDef {
         },
         Fact {
             topic: "push",
-            claim: "a manifest PUT by digest answers 400 with no body (the reference must be a tag; the manifest has already been written under its digest, which the fake does not emulate); anything that does not parse as an image manifest (an index, a manifest list) answers 400",
-            source: "container-registry 0.3.1 (crates.io) src/storage.rs FilesystemStorage::put_manifest (Error::NotATag, Error::InvalidManifest → 400), src/types.rs ImageManifest",
-            confidence: High,
-        },
-        Fact {
-            topic: "push",
-            claim: "blob uploads: POST, then PATCH with the content (a Range header is refused with 500), then an empty PUT ?digest=; a PUT carrying content answers 500 `feature not supported: missing content length not implemented`; upload Locations are /v2/<name>/uploads/<uuid> (the fake keeps its own, clients follow Location)",
+            claim: "blob uploads: POST, then PATCH with the content (a Range header is refused with 500), then an empty PUT ?digest=; a PUT carrying content answers 500 `feature not supported: missing content length not implemented`",
             source: "container-registry 0.3.1 (crates.io) src/lib.rs upload_add_chunk, upload_finalize, mk_upload_location",
             confidence: High,
         },
@@ -136,6 +213,7 @@ pub(crate) static CONTAINER_REGISTRY_0_3: ProfileDef = ProfileDef {
             challenge_on: ChallengeOn::BaseOnly,
         },
         storage: AutoStorage::CosignOnly,
+        content: CONTENT,
         partial: PartialApi {
             unrouted: Some(UNROUTED),
             tags_list: false,
@@ -156,6 +234,20 @@ pub(crate) static CONTAINER_REGISTRY_0_3: ProfileDef = ProfileDef {
                 body: r#"{"errors":[{"code":"BLOB_UNKNOWN","message":"blob unknown to registry"}]}"#,
                 headers: &[],
             }),
+            // `blob_check`: `StatusCode::NOT_FOUND` with an empty body.
+            blob_head_not_found: Some(UNROUTED),
+            put_by_digest_stores: true,
+            upload_path: UploadPath::Bare,
+            upload_range: UploadRange::ChunkBytes,
+            blob_location: false,
+            blob_get_headers: false,
+            digests: DigestParse::Sha256Only {
+                path: "Invalid URL: ",
+                query: "Failed to deserialize query string: ",
+            },
+            references: References::Sha256OrTag,
+            manifest_location_digest: false,
+            manifest_blobs_checked: false,
         },
         ..NO_API
     },

@@ -1,8 +1,101 @@
 //! CNCF Distribution (`registry:2`), and its token-auth 401 bodies that Harbor and Docker Hub send too.
 
-use super::spec::{FACT_API_VERSION, FACT_NO_API_STORAGE, JSON, NO_API, OPEN_BEARER};
+use super::spec::{FACT_API_VERSION, FACT_NO_API_STORAGE, JSON, NO_API, OPEN_BEARER, PLAIN};
+use crate::profile::bodies::DISTRIBUTION_NOT_FOUND;
 use crate::profile::model::{
     Auth, Behaviour, Canned, Confidence::*, Declared, Fact, ProfileDef, Scheme,
+};
+use crate::profile::{AcceptRanges, ChunkRange, ContentApi, Refusal, Refused};
+
+/// Where the blob, upload, manifest and tag facts below come from: Distribution 2.8.2 (Debian `docker-registry`)
+/// answering the fidelity probe set (`harness::real::fidelity::catalog`), read off the wire.
+const MEASURED: &str = "measured on Distribution 2.8.2 (Debian docker-registry) by the fidelity probe set (harness/src/real/fidelity/catalog)";
+
+const fn error(status: u16, body: &'static str) -> Canned {
+    Canned {
+        status,
+        content_type: JSON,
+        body,
+        headers: &[],
+    }
+}
+
+/// Distribution 2.8.2's blob, upload, manifest and tag endpoints, as measured ([`MEASURED`]).
+const DISTRIBUTION_CONTENT: ContentApi = ContentApi {
+    single_post: false,
+    upload_state_query: true,
+    patch_range: ChunkRange::Ignored,
+    put_range: ChunkRange::Ignored,
+    upload_uuid_on_cancel: true,
+    // `registry/handlers/blobserver.go` sets Docker-Content-Digest and Content-Length, then `http.ServeContent`
+    // answers an unsatisfiable range with `http.Error` (Go `net/http/fs.go` `serveContent`): text/plain and its
+    // error text, the blob's Content-Length left in place (the body text is Go's; the wire shows only the type).
+    unsatisfiable_range: Some(Canned {
+        status: 416,
+        content_type: PLAIN,
+        body: "invalid range: failed to overlap\n",
+        headers: &[("x-content-type-options", "nosniff")],
+    }),
+    accept_ranges: AcceptRanges {
+        blob: true,
+        partial: true,
+        manifest: false,
+    },
+    tags_paging: false,
+    refusals: &[
+        Refusal {
+            request: Refused::TagDelete,
+            answer: error(
+                400,
+                r#"{"errors":[{"code":"DIGEST_INVALID","message":"provided digest did not match uploaded content"}]}"#,
+            ),
+        },
+        Refusal {
+            request: Refused::ManifestInMissingRepository,
+            answer: error(
+                404,
+                r#"{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}"#,
+            ),
+        },
+        Refusal {
+            request: Refused::InvalidTag,
+            answer: Canned {
+                status: 404,
+                content_type: PLAIN,
+                body: DISTRIBUTION_NOT_FOUND,
+                headers: &[("x-content-type-options", "nosniff")],
+            },
+        },
+        Refusal {
+            request: Refused::Sha512Manifest,
+            answer: error(
+                400,
+                r#"{"errors":[{"code":"DIGEST_INVALID","message":"provided digest did not match uploaded content"}]}"#,
+            ),
+        },
+        Refusal {
+            request: Refused::InvalidManifestDigest,
+            answer: error(
+                500,
+                r#"{"errors":[{"code":"UNKNOWN","message":"unknown error"}]}"#,
+            ),
+        },
+        Refusal {
+            request: Refused::ForeignLayer,
+            answer: error(
+                500,
+                r#"{"errors":[{"code":"UNKNOWN","message":"unknown error"},{"code":"UNKNOWN","message":"unknown error"},{"code":"MANIFEST_BLOB_UNKNOWN","message":"blob unknown to registry"}]}"#,
+            ),
+        },
+        Refusal {
+            request: Refused::UploadWithoutState,
+            answer: error(
+                404,
+                r#"{"errors":[{"code":"BLOB_UPLOAD_INVALID","message":"blob upload invalid"}]}"#,
+            ),
+        },
+    ],
+    ..ContentApi::SPEC
 };
 
 pub(crate) static DISTRIBUTION_2_8: ProfileDef = ProfileDef {
@@ -41,6 +134,30 @@ pub(crate) static DISTRIBUTION_2_8: ProfileDef = ProfileDef {
         FACT_API_VERSION,
         FACT_NO_API_STORAGE,
         Fact {
+            topic: "uploads",
+            claim: "no single-POST upload (POST ?digest= with the content answers 202 and a session, the content dropped); upload Locations carry a _state query; a chunk's Content-Range is not checked (an out-of-order PATCH is appended, 202); Docker-Upload-UUID also on a cancel's 204; a session URL without its _state is 404 BLOB_UPLOAD_INVALID (with it, an unknown session is BLOB_UPLOAD_UNKNOWN)",
+            source: MEASURED,
+            confidence: High,
+        },
+        Fact {
+            topic: "blobs",
+            claim: "ranges served, the suffix form too, with Accept-Ranges on 200 and 206; an unsatisfiable range is 416 text/plain with the blob's Docker-Content-Digest and a Content-Length it does not send: Go's http.Error after blobserver.go set the blob's length (the fake's 416 is complete: a body shorter than its Content-Length is not reproduced)",
+            source: MEASURED,
+            confidence: High,
+        },
+        Fact {
+            topic: "manifests",
+            claim: "DELETE by tag is 400 DIGEST_INVALID; a manifest in a repository that does not exist is 404 MANIFEST_UNKNOWN; a reference that is not a tag falls through to the router's 404; PUT by a sha512 digest is 400 DIGEST_INVALID, by an invalid digest 500 UNKNOWN; a non-distributable layer is 500 (UNKNOWN, UNKNOWN, MANIFEST_BLOB_UNKNOWN)",
+            source: MEASURED,
+            confidence: High,
+        },
+        Fact {
+            topic: "tags",
+            claim: "tags/list ignores n and last: the whole list, no Link (pagination came with Distribution 3)",
+            source: MEASURED,
+            confidence: High,
+        },
+        Fact {
             topic: "headers",
             claim: "JSON answers (`/v2/`, errors such as MANIFEST_UNKNOWN, tags/list) carry Content-Type `application/json; charset=utf-8`",
             source: "measured on Distribution 2.8.2 (Debian docker-registry) by the fidelity probes (harness::real::fidelity)",
@@ -57,6 +174,7 @@ pub(crate) static DISTRIBUTION_2_8: ProfileDef = ProfileDef {
             ..OPEN_BEARER
         },
         json_charset: true,
+        content: DISTRIBUTION_CONTENT,
         ..NO_API
     },
 };

@@ -1,8 +1,80 @@
 //! ferro-oci-server 1.0.0 (crates.io).
 
-use super::spec::{SPEC, SPEC_API};
+use super::spec::{JSON, SPEC, SPEC_API};
 use crate::profile::model::{
-    ApiReferrers, ApiVersionHeader, Behaviour, Confidence::*, Declared, Fact, ProfileDef, Referrers,
+    ApiReferrers, ApiVersionHeader, Behaviour, Canned, Confidence::*, Declared, Fact, ProfileDef,
+    Referrers,
+};
+use crate::profile::{AcceptRanges, ChunkRange, ContentApi, Refusal, Refused};
+
+const fn error(status: u16, body: &'static str) -> Canned {
+    Canned {
+        status,
+        content_type: JSON,
+        body,
+        headers: &[],
+    }
+}
+
+/// ferro-oci-server 1.0.0's blob, upload, manifest and tag endpoints (sources in the facts below).
+const FERRO_CONTENT: ContentApi = ContentApi {
+    patch_range: ChunkRange::Checked,
+    put_range: ChunkRange::Ignored,
+    out_of_order: Some(error(
+        416,
+        r#"{"errors":[{"code":"BLOB_UPLOAD_INVALID","message":"out-of-order chunk"}]}"#,
+    )),
+    chunk_min_length: Some("0"),
+    ranges: false,
+    accept_ranges: AcceptRanges {
+        blob: false,
+        partial: false,
+        manifest: true,
+    },
+    mounts: false,
+    global_blobs: true,
+    empty_config_always: true,
+    tags_link_last_first: true,
+    tags_missing_repository_empty: true,
+    blob_unknown_status: 404,
+    refusals: &[
+        Refusal {
+            request: Refused::TagDelete,
+            answer: error(
+                405,
+                r#"{"errors":[{"code":"UNSUPPORTED","message":"tag deletion is not supported"}]}"#,
+            ),
+        },
+        Refusal {
+            request: Refused::ManifestInMissingRepository,
+            answer: error(
+                404,
+                r#"{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}"#,
+            ),
+        },
+        Refusal {
+            request: Refused::InvalidTag,
+            answer: error(
+                404,
+                r#"{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}"#,
+            ),
+        },
+        Refusal {
+            request: Refused::Sha512Manifest,
+            answer: error(
+                400,
+                r#"{"errors":[{"code":"DIGEST_INVALID","message":"digest invalid"}]}"#,
+            ),
+        },
+        Refusal {
+            request: Refused::ForeignLayer,
+            answer: error(
+                404,
+                r#"{"errors":[{"code":"MANIFEST_BLOB_UNKNOWN","message":"blob unknown to registry"}]}"#,
+            ),
+        },
+    ],
+    ..ContentApi::SPEC
 };
 
 /// ferro-oci-server 1.0.0 (crates.io), the second real registry the project runs in a container: every fact below
@@ -78,6 +150,30 @@ pub(crate) static FERRO_OCI_SERVER_1_0: ProfileDef = ProfileDef {
             confidence: High,
         },
         Fact {
+            topic: "uploads",
+            claim: "single POST upload; OCI-Chunk-Min-Length: 0 on every session answer; an out-of-order PATCH is 416 BLOB_UPLOAD_INVALID without Location or Range; the closing PUT's Content-Range is not checked (its chunk is appended, so the digest fails: 400 DIGEST_INVALID); mounts are not supported (202 and a session)",
+            source: "ferro-oci-server 1.0.0 (crates.io) src/handlers/blob_upload.rs (upload_location_headers, init_upload, patch_upload, complete_upload)",
+            confidence: High,
+        },
+        Fact {
+            topic: "blobs",
+            claim: "one blob store for all repositories (a blob is served from any repository); the empty config {} is always served, also after a DELETE; no Range support on blobs and no Accept-Ranges there (manifests do serve ranges, with Accept-Ranges)",
+            source: "ferro-oci-server 1.0.0 (crates.io) src/handlers/blob.rs (get_blob, head_blob: OCI_EMPTY_DESCRIPTOR_DIGEST), src/handlers/manifest.rs",
+            confidence: High,
+        },
+        Fact {
+            topic: "manifests",
+            claim: "DELETE by tag is 405 UNSUPPORTED; a missing layer (also a non-distributable one) is 404 MANIFEST_BLOB_UNKNOWN; a sha512 reference is 400 DIGEST_INVALID; a manifest in a repository that does not exist, or by a reference that is not a tag, is 404 MANIFEST_UNKNOWN",
+            source: "ferro-oci-server 1.0.0 (crates.io) src/handlers/manifest.rs; measured by the fidelity probe set",
+            confidence: High,
+        },
+        Fact {
+            topic: "tags",
+            claim: "tags/list of a repository that does not exist is 200 with no tags; the Link puts last before n",
+            source: "ferro-oci-server 1.0.0 (crates.io) src/handlers/tags.rs; measured by the fidelity probe set",
+            confidence: High,
+        },
+        Fact {
             topic: "referrers",
             claim: "PUTting a referrer manifest again lists it twice (measured on the real binary); not emulated",
             source: "harness fidelity run against ferro-oci-server 1.0.0",
@@ -92,6 +188,7 @@ pub(crate) static FERRO_OCI_SERVER_1_0: ProfileDef = ProfileDef {
         }),
         api_version_header: ApiVersionHeader::BaseOnly,
         absolute_locations: false,
+        content: FERRO_CONTENT,
         ..SPEC
     },
 };

@@ -1,6 +1,8 @@
 //! Quay (quay/quay) 3.12.0, 3.12.1+/3.13+, and with the referrers feature flag off.
 
-use super::spec::{FACT_API_VERSION, FACT_NO_API_STORAGE, JSON, NO_API, SPEC, SPEC_API};
+use super::spec::{
+    FACT_API_VERSION, FACT_NO_API_STORAGE, JSON, NAME_UNKNOWN_404, NO_API, SPEC, SPEC_API,
+};
 use crate::profile::model::{
     Anonymous, ApiReferrers, Auth, Behaviour, Canned, ChallengeOn, Confidence::*, Declared, Fact,
     ProfileDef, RateLimitStyle, RealmHost, Referrers, Scheme, Service, TokenShape,
@@ -56,6 +58,7 @@ const QUAY_NOT_FOUND: Canned = Canned {
 const QUAY_API: ApiReferrers = ApiReferrers {
     paging: false,
     bad_digest: QUAY_NOT_FOUND,
+    missing_repo: Some(NAME_UNKNOWN_404),
     ..SPEC_API
 };
 const FACT_QUAY_BAD_DIGEST: Fact = Fact {

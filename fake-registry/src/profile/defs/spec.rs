@@ -4,9 +4,10 @@
 use crate::profile::bodies::DISTRIBUTION_NOT_FOUND;
 use crate::profile::model::{
     Anonymous, ApiReferrers, ApiVersionHeader, ArtifactTypeFrom, Auth, AutoStorage, Behaviour,
-    Canned, ChallengeOn, Confidence::*, Declared, Fact, FiltersHeader, PartialApi, ProfileDef,
-    RateLimitStyle, RealmHost, Referrers, Scheme, Service, TokenShape,
+    Canned, ChallengeOn, Confidence::*, Declared, Fact, FiltersHeader, ProfileDef, RateLimitStyle,
+    RealmHost, Referrers, Scheme, Service, TokenShape,
 };
+use crate::profile::{ContentApi, PartialApi};
 
 const INDEX_CT: &str = "application/vnd.oci.image.index.v1+json";
 pub(super) const JSON: Option<&str> = Some("application/json");
@@ -20,7 +21,11 @@ const PLAIN_404: Canned = Canned {
     body: DISTRIBUTION_NOT_FOUND,
     headers: &[("x-content-type-options", "nosniff")],
 };
-const NAME_UNKNOWN_404: Canned = Canned {
+/// `404 NAME_UNKNOWN` for the referrers of a repository that does not exist: what the vendor profiles answered
+/// while it was the shared default. The spec forbids it (§"Listing Referrers": a registry that supports the API
+/// MUST NOT answer 404), so `SPEC_API` answers an empty index now; the profiles that inherited it keep it, since no
+/// source says what their registry answers (unknown).
+pub(super) const NAME_UNKNOWN_404: Canned = Canned {
     status: 404,
     content_type: JSON,
     body: r#"{"errors":[{"code":"NAME_UNKNOWN","message":"repository name not known to registry","detail":null}]}"#,
@@ -43,7 +48,7 @@ pub(super) const SPEC_API: ApiReferrers = ApiReferrers {
     status: 200,
     content_type: INDEX_CT,
     missing_subject: None,
-    missing_repo: Some(NAME_UNKNOWN_404),
+    missing_repo: None,
     bad_digest: SPEC_BAD_DIGEST,
     filter: true,
     filter_multi: false,
@@ -60,6 +65,7 @@ pub(super) const SPEC_API: ApiReferrers = ApiReferrers {
 pub(super) const UNKNOWN_VENDOR_API: ApiReferrers = ApiReferrers {
     filter: false,
     paging: false,
+    missing_repo: Some(NAME_UNKNOWN_404),
     ..SPEC_API
 };
 
@@ -102,6 +108,7 @@ pub(super) const SPEC: Behaviour = Behaviour {
     storage: AutoStorage::Api,
     json_charset: false,
     partial: PartialApi::FULL,
+    content: ContentApi::SPEC,
 };
 
 /// A registry without the referrers API, answering like Distribution's router.
@@ -142,7 +149,7 @@ pub(crate) static OCI_1_1: ProfileDef = ProfileDef {
     facts: &[
         Fact {
             topic: "referrers",
-            claim: "200 + image index (Content-Type application/vnd.oci.image.index.v1+json), also for a subject that does not exist",
+            claim: "200 + image index (Content-Type application/vnd.oci.image.index.v1+json), also for a subject that does not exist and in a repository that does not exist (MUST NOT answer 404)",
             source: "opencontainers/distribution-spec v1.1.1 spec.md#listing-referrers; PR #491",
             confidence: High,
         },

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
+use super::gaps::FidelityGap;
 use super::observe::ProbeObservation;
 
 /// One aspect of one probe that differs between the two sides.
@@ -18,6 +19,10 @@ pub struct Difference {
     pub reference: Option<String>,
     /// What the candidate (fake profile) answered; `None` = absent.
     pub candidate: Option<String>,
+    /// Why the difference remains, where the real row declares it ([`super::gaps::declare`]); `None` = not
+    /// declared.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declared: Option<String>,
 }
 
 /// The comparison of two probe runs.
@@ -32,6 +37,9 @@ pub struct FidelityReport {
     pub aspects: usize,
     pub matching_aspects: usize,
     pub differences: Vec<Difference>,
+    /// Declared gaps that covered no difference ([`super::gaps::declare`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stale_gaps: Vec<FidelityGap>,
 }
 
 impl FidelityReport {
@@ -51,6 +59,11 @@ impl FidelityReport {
         } else {
             self.matching_aspects as f64 / self.aspects as f64
         }
+    }
+
+    /// The differences no declared gap covers.
+    pub fn undeclared(&self) -> impl Iterator<Item = &Difference> {
+        self.differences.iter().filter(|d| d.declared.is_none())
     }
 
     /// `matching/probes probes (NN%)` — the figure as the matrix shows it.
@@ -79,19 +92,30 @@ impl FidelityReport {
             out.push_str("No differences.\n");
             return out;
         }
-        out.push_str("| probe | aspect | real | fake |\n|---|---|---|---|\n");
+        out.push_str("| probe | aspect | real | fake | why it remains |\n|---|---|---|---|---|\n");
         for d in &self.differences {
             let cell = |v: &Option<String>| match v {
                 Some(s) => format!("`{}`", s.replace('|', "\\|").replace('`', "'")),
                 None => "(absent)".to_string(),
             };
+            let why = match &d.declared {
+                Some(why) => why.replace('|', "\\|"),
+                None => "**not declared**".to_string(),
+            };
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {why} |",
                 d.probe,
                 d.aspect,
                 cell(&d.reference),
                 cell(&d.candidate)
+            );
+        }
+        for g in &self.stale_gaps {
+            let _ = writeln!(
+                out,
+                "\nDeclared but not observed: `{}` {} ({}).",
+                g.probe, g.aspect, g.why
             );
         }
         out
@@ -127,9 +151,14 @@ pub fn compare(
         aspects: 0,
         matching_aspects: 0,
         differences: Vec::new(),
+        stale_gaps: Vec::new(),
     };
+    // A probe is its id before the first `/`; it matches when every recorded step of it does.
+    let probe_of = |id: &str| id.split('/').next().unwrap_or(id).to_string();
+    let mut failed: BTreeSet<String> = BTreeSet::new();
+    let probes: BTreeSet<String> = ids.iter().map(|id| probe_of(id)).collect();
+    report.probes = probes.len();
     for id in ids {
-        report.probes += 1;
         let (ro, co) = match (r.get(&id), c.get(&id)) {
             (Some(ro), Some(co)) => (ro, co),
             (ro, co) => {
@@ -139,7 +168,9 @@ pub fn compare(
                     aspect: "probe".into(),
                     reference: ro.map(|o| o.request.clone()),
                     candidate: co.map(|o| o.request.clone()),
+                    declared: None,
                 });
+                failed.insert(probe_of(&id));
                 continue;
             }
         };
@@ -180,13 +211,15 @@ pub fn compare(
                     aspect,
                     reference: rv,
                     candidate: cv,
+                    declared: None,
                 });
             }
         }
-        if all_match {
-            report.matching_probes += 1;
+        if !all_match {
+            failed.insert(probe_of(&id));
         }
     }
+    report.matching_probes = report.probes - failed.len();
     report
 }
 
@@ -258,6 +291,21 @@ mod tests {
         assert_eq!(report.differences[1].aspect, "body");
         assert!((report.figure() - 0.5).abs() < 1e-9);
         assert!(report.to_markdown().contains("| referrers | body |"));
+    }
+
+    #[test]
+    fn a_probe_of_several_steps_matches_only_when_every_step_does() {
+        let real = vec![
+            obs("upload/post", 202, None, "empty"),
+            obs("upload/put", 201, None, "empty"),
+            obs("ping", 200, None, "json{}"),
+        ];
+        let mut fake = real.clone();
+        fake[1].status = 400;
+        let report = compare("real", &real, "fake", &fake);
+        assert_eq!((report.probes, report.matching_probes), (2, 1));
+        assert_eq!(report.differences.len(), 1);
+        assert_eq!(report.differences[0].probe, "upload/put");
     }
 
     #[test]

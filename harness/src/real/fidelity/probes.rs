@@ -1,17 +1,16 @@
-//! The probe set: the probe content (from the seed model) pushed into the registry, then every probe of
-//! [`PROBE_IDS`](super::PROBE_IDS) in order, each recorded as a [`ProbeObservation`].
+//! The probe set: the probe content (from the seed model) pushed into the registry, then every probe of the
+//! catalog in order, each recorded step as a [`ProbeObservation`].
 
 use std::collections::BTreeMap;
 
-use fake_registry::digest::sha256;
 use fake_registry::seed::{
     DEMO_CREATED, ReferrerSpec, SeedSpec, Storage, SubjectContent, SubjectSpec, build,
 };
-use reqwest::Method;
 
 use super::observe::{ProbeObservation, Prober};
+use super::script::{RunContext, run_catalog};
 use super::set::{MISSING_REPO, PROBE_REPO, PROBE_TAG, ProbeError, SBOM_TYPE, SIG_TYPE};
-use crate::real::push::{MANIFEST_ACCEPT, OCI_INDEX, PushClient, PushError};
+use crate::real::push::{PushClient, PushError};
 
 /// The probe content, from the seed model: `PROBE_REPO:v1` (an image) with an SBOM and a signature referrer, both
 /// annotated, written nowhere else (no tag-schema index, no cosign tags). Built for [`PROBE_REPO`] whatever
@@ -38,8 +37,8 @@ pub fn probe_content() -> Result<SubjectContent, PushError> {
     Ok(build(&spec)?.subjects.remove(0))
 }
 
-/// Pushes the probe content into the registry at `base_url` and runs every probe of
-/// [`PROBE_IDS`](super::PROBE_IDS) in order.
+/// Pushes the probe content into the registry at `base_url` and runs every probe of the catalog
+/// ([`catalog`](super::catalog::catalog)) in order.
 pub async fn run_probes(base_url: &str) -> Result<Vec<ProbeObservation>, ProbeError> {
     run_probes_with(&PushClient::new(base_url)).await
 }
@@ -50,118 +49,26 @@ pub async fn run_probes_with(client: &PushClient) -> Result<Vec<ProbeObservation
 }
 
 /// [`run_probes_with`] in the given repositories (a live registry's namespace: its content persists between
-/// runs, so each run probes fresh repositories): `repo` receives the probe content, `missing_repo` is never pushed.
+/// runs, so each run probes fresh repositories): `repo` receives the probe content (and each probe's
+/// `{repo}-<probe id>` its mounts), `missing_repo` is never pushed.
 pub async fn run_probes_in(
     client: &PushClient,
     repo: &str,
     missing_repo: &str,
 ) -> Result<Vec<ProbeObservation>, ProbeError> {
-    let mut p = Prober::new(client);
-    p.probe("ping", Method::GET, "/v2/", None, false).await?;
-
-    // Content: a subject image tagged v1 and two referrers (SBOM, signature) pushed with `subject`.
     let content = probe_content()?;
+    // The subject image tagged v1; its two referrers are the `push-with-subject` probe's own PUTs.
     client.push_subject(repo, &content).await?;
-    let [sbom, sig] = &content.referrers[..] else {
-        unreachable!("the probe content has two referrers")
+    for r in &content.referrers {
+        client.push_blobs(repo, &r.blobs()).await?;
+    }
+    let mut p = Prober::new(client);
+    let ctx = RunContext {
+        repo,
+        missing_repo,
+        content: &content,
     };
-    let path = format!("/v2/{repo}/manifests/{}", sbom.manifest.digest);
-    let answer = client.push_referrer_raw(repo, sbom).await?;
-    p.record_put("push-with-subject", &path, &answer);
-    // Its answer is the push-with-subject probe's again; a registry that refuses PUTs by digest refuses both, and
-    // the probes go on (what it answers is the finding).
-    client.push_referrer_raw(repo, sig).await?;
-    let subject = &content.manifest;
-
-    let tag_path = format!("/v2/{repo}/manifests/{PROBE_TAG}");
-    p.probe(
-        "manifest-head",
-        Method::HEAD,
-        &tag_path,
-        Some(MANIFEST_ACCEPT),
-        true,
-    )
-    .await?;
-    p.probe(
-        "manifest-get-tag",
-        Method::GET,
-        &tag_path,
-        Some(MANIFEST_ACCEPT),
-        true,
-    )
-    .await?;
-    let digest_path = format!("/v2/{repo}/manifests/{}", subject.digest);
-    p.probe(
-        "manifest-get-digest",
-        Method::GET,
-        &digest_path,
-        Some(MANIFEST_ACCEPT),
-        true,
-    )
-    .await?;
-    let missing_path = format!("/v2/{repo}/manifests/no-such-tag");
-    p.probe(
-        "manifest-missing",
-        Method::GET,
-        &missing_path,
-        Some(MANIFEST_ACCEPT),
-        false,
-    )
-    .await?;
-
-    let referrers = format!("/v2/{repo}/referrers/{}", subject.digest);
-    p.probe("referrers", Method::GET, &referrers, Some(OCI_INDEX), false)
-        .await?;
-    let filtered = format!("{referrers}?artifactType={}", SBOM_TYPE.replace('+', "%2B"));
-    p.probe(
-        "referrers-filtered",
-        Method::GET,
-        &filtered,
-        Some(OCI_INDEX),
-        false,
-    )
-    .await?;
-    let invalid = format!("/v2/{repo}/referrers/sha256:not-a-digest");
-    p.probe(
-        "referrers-invalid-digest",
-        Method::GET,
-        &invalid,
-        Some(OCI_INDEX),
-        false,
-    )
-    .await?;
-    let never = sha256(b"fidelity probe: never pushed");
-    let missing_subject = format!("/v2/{repo}/referrers/{never}");
-    p.probe(
-        "referrers-missing-subject",
-        Method::GET,
-        &missing_subject,
-        Some(OCI_INDEX),
-        false,
-    )
-    .await?;
-    let missing_repo = format!("/v2/{missing_repo}/referrers/{}", subject.digest);
-    p.probe(
-        "referrers-missing-repository",
-        Method::GET,
-        &missing_repo,
-        Some(OCI_INDEX),
-        false,
-    )
-    .await?;
-
-    p.probe(
-        "tags-list",
-        Method::GET,
-        &format!("/v2/{repo}/tags/list"),
-        None,
-        false,
-    )
-    .await?;
-    let blob = format!("/v2/{repo}/blobs/{}", sha256(b"{}"));
-    p.probe("blob-head", Method::HEAD, &blob, None, true)
-        .await?;
-
+    run_catalog(&mut p, &ctx).await?;
     Ok(p.into_observations())
 }
 

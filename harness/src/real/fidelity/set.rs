@@ -14,22 +14,13 @@ pub const SBOM_TYPE: &str = "application/vnd.cyclonedx+json";
 /// artifactType of the second probe referrer.
 pub const SIG_TYPE: &str = "application/vnd.dev.cosign.artifact.sig.v1+json";
 
-/// The probes, in the order they run.
-pub const PROBE_IDS: [&str; 13] = [
-    "ping",
-    "push-with-subject",
-    "manifest-head",
-    "manifest-get-tag",
-    "manifest-get-digest",
-    "manifest-missing",
-    "referrers",
-    "referrers-filtered",
-    "referrers-invalid-digest",
-    "referrers-missing-subject",
-    "referrers-missing-repository",
-    "tags-list",
-    "blob-head",
-];
+/// The probe ids, in the order they run (the catalog's; the matrix document shows them).
+pub fn probe_ids() -> Vec<&'static str> {
+    super::catalog::catalog()
+        .into_iter()
+        .map(|p| p.id)
+        .collect()
+}
 
 /// Failure to run the probe set (a transport failure or a failed preparation push; an odd *answer* is data).
 #[derive(Debug, thiserror::Error)]

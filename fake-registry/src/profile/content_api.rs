@@ -1,0 +1,149 @@
+//! How a registry's blob, upload, manifest and tag endpoints depart from the spec ([`ContentApi`]): the knobs the
+//! API handlers read, and the requests a registry refuses with its own answer ([`Refusal`]). [`ContentApi::SPEC`]
+//! is the spec's behaviour
+//! ([distribution-spec at 967efdc](https://github.com/opencontainers/distribution-spec/blob/967efdc/spec.md)).
+//! Plain data, like the rest of the profile.
+
+use super::model::Canned;
+
+/// How the `Content-Range` of a chunk (`PATCH`, or the closing `PUT` with the final chunk) is treated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChunkRange {
+    /// Checked against the bytes received so far: out of order is `416` (spec §"Pushing a blob in chunks").
+    Checked,
+    /// Ignored: the chunk is appended as if in order (Distribution 2.8.2's PATCH and PUT handlers never read it).
+    Ignored,
+}
+
+/// Which answers carry `Accept-Ranges: bytes`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AcceptRanges {
+    /// A blob's `200`.
+    pub blob: bool,
+    /// A blob's `206`.
+    pub partial: bool,
+    /// A manifest's `200` to a GET (not to a HEAD).
+    pub manifest: bool,
+}
+
+/// A request kind a registry refuses ([`Refusal`]), matched after auth.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refused {
+    /// `DELETE /v2/<name>/manifests/<tag>`.
+    TagDelete,
+    /// `DELETE /v2/<name>/manifests/<digest>`.
+    ManifestDelete,
+    /// `DELETE /v2/<name>/blobs/<digest>`.
+    BlobDelete,
+    /// `GET <upload location>` (upload status).
+    UploadStatus,
+    /// `DELETE <upload location>` (cancel).
+    UploadCancel,
+    /// `GET`, `HEAD` or `DELETE` of a manifest in a repository that does not exist.
+    ManifestInMissingRepository,
+    /// `GET` or `HEAD` of a manifest by a reference that is neither a tag nor a digest.
+    InvalidTag,
+    /// `PUT` of a manifest by a `sha512:` digest.
+    Sha512Manifest,
+    /// `PUT` of a manifest by a reference that looks like a digest but is not a valid one.
+    InvalidManifestDigest,
+    /// `PUT` of a manifest with a layer that has `urls` (a non-distributable layer).
+    ForeignLayer,
+    /// A request to an upload session whose URL lacks the `_state` query the registry handed out
+    /// ([`ContentApi::upload_state_query`]).
+    UploadWithoutState,
+}
+
+/// A request kind and the answer the registry gives it instead of the spec's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Refusal {
+    /// The request refused.
+    pub request: Refused,
+    /// What the registry answers it.
+    pub answer: Canned,
+}
+
+/// The blob, upload, manifest and tag endpoints as a registry really serves them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ContentApi {
+    /// `POST /v2/<name>/blobs/uploads/?digest=` with the content stores the blob (§"Single POST": MAY); `false`:
+    /// answered as a plain POST (`202` and a session, the content dropped), which the spec allows too.
+    pub single_post: bool,
+    /// Upload locations carry a `_state` query (Distribution's signed upload state), which comes back on each
+    /// request to the session.
+    pub upload_state_query: bool,
+    /// How a `PATCH` chunk's `Content-Range` is treated.
+    pub patch_range: ChunkRange,
+    /// How the `Content-Range` of a final chunk carried by the closing `PUT` is treated.
+    pub put_range: ChunkRange,
+    /// The answer to an out-of-order chunk where it is [`ChunkRange::Checked`], instead of the spec's `416` with
+    /// `Location` and `Range`.
+    pub out_of_order: Option<Canned>,
+    /// `Docker-Upload-UUID` on a cancelled upload's `204`.
+    pub upload_uuid_on_cancel: bool,
+    /// `OCI-Chunk-Min-Length` on the answers of an upload session (§"Pushing a blob in chunks": SHOULD, when the
+    /// registry has a minimum).
+    pub chunk_min_length: Option<&'static str>,
+    /// `Range` on blob GETs is honoured (§"Pulling blobs": SHOULD, RFC 9110 §14); `false`: the whole blob, `200`.
+    pub ranges: bool,
+    /// The answer to a `Range` the blob cannot satisfy, sent with the blob's `Docker-Content-Digest` and
+    /// `Content-Range: bytes */<size>`; `None`: the spec's bare `416` (RFC 9110 §15.5.17).
+    pub unsatisfiable_range: Option<Canned>,
+    /// Which answers carry `Accept-Ranges: bytes`.
+    pub accept_ranges: AcceptRanges,
+    /// `POST ?mount=<digest>&from=<name>` mounts the blob (§"Mounting a blob from another repository"); `false`:
+    /// every mount is answered as a plain POST (`202` and a session), which the spec allows.
+    pub mounts: bool,
+    /// Blobs are one store for every repository: a blob pushed anywhere is served from any repository (and a
+    /// mount always finds its blob).
+    pub global_blobs: bool,
+    /// The empty JSON `{}` is served whether it was pushed or not, and still after a DELETE.
+    pub empty_config_always: bool,
+    /// `n` and `last` on the tags list are honoured (§"Listing Tags"); `false`: the whole list, no `Link`.
+    pub tags_paging: bool,
+    /// The tags list's `Link` puts `last` before `n`.
+    pub tags_link_last_first: bool,
+    /// The tags list of a repository that does not exist is `200` with an empty list, not `404 NAME_UNKNOWN`.
+    pub tags_missing_repository_empty: bool,
+    /// The status of a manifest PUT refused for a blob the registry lacks (`MANIFEST_BLOB_UNKNOWN`; the spec names
+    /// the code, not the status, and the fake's is `400`).
+    pub blob_unknown_status: u16,
+    /// Requests refused with the registry's own answer.
+    pub refusals: &'static [Refusal],
+}
+
+impl ContentApi {
+    /// The spec's behaviour.
+    pub const SPEC: ContentApi = ContentApi {
+        single_post: true,
+        upload_state_query: false,
+        patch_range: ChunkRange::Checked,
+        put_range: ChunkRange::Checked,
+        out_of_order: None,
+        upload_uuid_on_cancel: false,
+        chunk_min_length: None,
+        ranges: true,
+        unsatisfiable_range: None,
+        accept_ranges: AcceptRanges {
+            blob: true,
+            partial: false,
+            manifest: false,
+        },
+        mounts: true,
+        global_blobs: false,
+        empty_config_always: false,
+        tags_paging: true,
+        tags_link_last_first: false,
+        tags_missing_repository_empty: false,
+        blob_unknown_status: 400,
+        refusals: &[],
+    };
+
+    /// The registry's answer to `request`, if it refuses it.
+    pub fn refusal(&self, request: Refused) -> Option<&Canned> {
+        self.refusals
+            .iter()
+            .find(|r| r.request == request)
+            .map(|r| &r.answer)
+    }
+}
