@@ -15,16 +15,18 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 pub mod bodies;
+mod canned;
 mod content_api;
 mod defs;
 mod model;
 mod partial_api;
 
+pub use canned::Canned;
 pub use content_api::{AcceptRanges, ChunkRange, ContentApi, Refusal, Refused};
 pub use model::{
     Anonymous, ApiReferrers, ApiVersionHeader, ArtifactTypeFrom, Auth, AutoStorage, Behaviour,
-    Canned, ChallengeOn, Confidence, Declared, Fact, FiltersHeader, ProfileDef, RateLimitStyle,
-    RealmHost, RedirectAnswer, Referrers, Scheme, Service, TokenShape,
+    ChallengeOn, Confidence, Declared, Fact, FiltersHeader, ProfileDef, RateLimitStyle, RealmHost,
+    RedirectAnswer, Referrers, Scheme, Service, TokenShape,
 };
 pub use partial_api::{DigestParse, PartialApi, References, UploadPath, UploadRange};
 

@@ -4,7 +4,7 @@
 //! ([distribution-spec at 967efdc](https://github.com/opencontainers/distribution-spec/blob/967efdc/spec.md)).
 //! Plain data, like the rest of the profile.
 
-use super::model::Canned;
+use super::canned::Canned;
 
 /// How the `Content-Range` of a chunk (`PATCH`, or the closing `PUT` with the final chunk) is treated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,6 +5,7 @@ use std::fmt;
 
 use serde::Serialize;
 
+use super::canned::Canned;
 use super::content_api::ContentApi;
 use super::partial_api::PartialApi;
 
@@ -66,19 +67,6 @@ pub struct Declared {
     pub auth_scheme: &'static str,
     /// One line: what a 429 looks like.
     pub rate_limit: &'static str,
-}
-
-/// A fixed answer: status, `Content-Type` (none = no header) and exact body.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Canned {
-    /// HTTP status.
-    pub status: u16,
-    /// `Content-Type`, if the registry sends one.
-    pub content_type: Option<&'static str>,
-    /// The exact body.
-    pub body: &'static str,
-    /// Extra headers sent with it (lower-case names).
-    pub headers: &'static [(&'static str, &'static str)],
 }
 
 /// How the referrers endpoint answers.

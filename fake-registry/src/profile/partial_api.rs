@@ -3,7 +3,7 @@
 //! ([distribution-spec at 967efdc](https://github.com/opencontainers/distribution-spec/blob/967efdc/spec.md)).
 //! Plain data, like the rest of the profile.
 
-use super::model::Canned;
+use super::canned::Canned;
 
 /// Where an upload session lives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

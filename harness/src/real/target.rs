@@ -270,7 +270,7 @@ impl RealTarget {
             &format!("fake {}", self.counterpart.name()),
             &candidate,
         );
-        fidelity::declare(&mut report, &self.fidelity_gaps);
+        report.declare(&self.fidelity_gaps);
         Ok(report)
     }
 }

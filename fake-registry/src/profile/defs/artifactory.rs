@@ -4,9 +4,10 @@ use super::spec::{
     FACT_API_VERSION, FACT_NO_API_STORAGE, JSON, NO_API, OPEN_BEARER, SPEC, TOKEN_FULL,
     UNKNOWN_VENDOR_API,
 };
+use crate::profile::canned::Canned;
 use crate::profile::model::{
-    Auth, Behaviour, Canned, Confidence::*, Declared, Fact, ProfileDef, RealmHost, Referrers,
-    Scheme, Service,
+    Auth, Behaviour, Confidence::*, Declared, Fact, ProfileDef, RealmHost, Referrers, Scheme,
+    Service,
 };
 
 const ARTIFACTORY_AUTH: Auth = Auth {

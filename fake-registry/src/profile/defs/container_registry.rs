@@ -1,8 +1,9 @@
 //! container-registry 0.3.1 (crates.io), a minimal registry library with its own binary (`--features bin`).
 
 use super::spec::{JSON, NO_API, PLAIN};
+use crate::profile::canned::Canned;
 use crate::profile::model::{
-    Anonymous, ApiVersionHeader, Auth, AutoStorage, Behaviour, Canned, ChallengeOn, Confidence::*,
+    Anonymous, ApiVersionHeader, Auth, AutoStorage, Behaviour, ChallengeOn, Confidence::*,
     Declared, Fact, ProfileDef, Referrers, Scheme,
 };
 use crate::profile::{

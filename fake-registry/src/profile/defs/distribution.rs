@@ -2,9 +2,8 @@
 
 use super::spec::{FACT_API_VERSION, FACT_NO_API_STORAGE, JSON, NO_API, OPEN_BEARER, PLAIN};
 use crate::profile::bodies::DISTRIBUTION_NOT_FOUND;
-use crate::profile::model::{
-    Auth, Behaviour, Canned, Confidence::*, Declared, Fact, ProfileDef, Scheme,
-};
+use crate::profile::canned::Canned;
+use crate::profile::model::{Auth, Behaviour, Confidence::*, Declared, Fact, ProfileDef, Scheme};
 use crate::profile::{AcceptRanges, ChunkRange, ContentApi, Refusal, Refused};
 
 /// Where the blob, upload, manifest and tag facts below come from: Distribution 2.8.2 (Debian `docker-registry`)

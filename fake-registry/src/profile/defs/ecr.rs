@@ -3,8 +3,9 @@
 use super::spec::{
     FACT_API_VERSION, FACT_NO_API_STORAGE, JSON, NO_API, PLAIN, SPEC, UNKNOWN_VENDOR_API,
 };
+use crate::profile::canned::Canned;
 use crate::profile::model::{
-    Anonymous, Auth, Behaviour, Canned, ChallengeOn, Confidence::*, Declared, Fact, ProfileDef,
+    Anonymous, Auth, Behaviour, ChallengeOn, Confidence::*, Declared, Fact, ProfileDef,
     RateLimitStyle, Referrers, Scheme,
 };
 

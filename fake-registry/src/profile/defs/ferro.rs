@@ -1,9 +1,9 @@
 //! ferro-oci-server 1.0.0 (crates.io).
 
 use super::spec::{JSON, SPEC, SPEC_API};
+use crate::profile::canned::Canned;
 use crate::profile::model::{
-    ApiReferrers, ApiVersionHeader, Behaviour, Canned, Confidence::*, Declared, Fact, ProfileDef,
-    Referrers,
+    ApiReferrers, ApiVersionHeader, Behaviour, Confidence::*, Declared, Fact, ProfileDef, Referrers,
 };
 use crate::profile::{AcceptRanges, ChunkRange, ContentApi, Refusal, Refused};
 

@@ -2,8 +2,9 @@
 
 use super::spec::{FACT_API_VERSION, FACT_NO_API_STORAGE, NO_API, OPEN_BEARER};
 use crate::profile::bodies::LOGIN_PAGE;
+use crate::profile::canned::Canned;
 use crate::profile::model::{
-    Anonymous, Auth, Behaviour, Canned, Confidence::*, Declared, Fact, ProfileDef, RealmHost,
+    Anonymous, Auth, Behaviour, Confidence::*, Declared, Fact, ProfileDef, RealmHost,
     RedirectAnswer, Referrers, Scheme, Service, TokenShape,
 };
 

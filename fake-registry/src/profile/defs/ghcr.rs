@@ -1,8 +1,9 @@
 //! GitHub Container Registry: the reported 404 (`ghcr`) and the 2026 redirect to github.com (`ghcr-2026`).
 
 use super::spec::{FACT_API_VERSION, FACT_NO_API_STORAGE, JSON, NO_API, PLAIN};
+use crate::profile::canned::Canned;
 use crate::profile::model::{
-    Anonymous, Auth, Behaviour, Canned, ChallengeOn, Confidence::*, Declared, Fact, ProfileDef,
+    Anonymous, Auth, Behaviour, ChallengeOn, Confidence::*, Declared, Fact, ProfileDef,
     RateLimitStyle, RealmHost, RedirectAnswer, Referrers, Scheme, Service, TokenShape,
 };
 

@@ -2,8 +2,9 @@
 
 use super::distribution::{UNAUTHORIZED_NO_ACCESS, UNAUTHORIZED_WITH_ACCESS};
 use super::spec::{FACT_API_VERSION, FACT_NO_API_STORAGE, INDEX_CT_SOME, NO_API, SPEC, SPEC_API};
+use crate::profile::canned::Canned;
 use crate::profile::model::{
-    Anonymous, ApiReferrers, ArtifactTypeFrom, Auth, Behaviour, Canned, ChallengeOn, Confidence::*,
+    Anonymous, ApiReferrers, ArtifactTypeFrom, Auth, Behaviour, ChallengeOn, Confidence::*,
     Declared, Fact, FiltersHeader, ProfileDef, RealmHost, Referrers, Scheme, Service, TokenShape,
 };
 

@@ -3,8 +3,9 @@
 use super::spec::{
     FACT_API_VERSION, FACT_NO_API_STORAGE, JSON, NAME_UNKNOWN_404, NO_API, SPEC, SPEC_API,
 };
+use crate::profile::canned::Canned;
 use crate::profile::model::{
-    Anonymous, ApiReferrers, Auth, Behaviour, Canned, ChallengeOn, Confidence::*, Declared, Fact,
+    Anonymous, ApiReferrers, Auth, Behaviour, ChallengeOn, Confidence::*, Declared, Fact,
     ProfileDef, RateLimitStyle, RealmHost, Referrers, Scheme, Service, TokenShape,
 };
 

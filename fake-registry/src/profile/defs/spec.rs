@@ -2,9 +2,10 @@
 //! the `oci-1.1` profile that is exactly them, and the synthetic profiles no real registry is known to match.
 
 use crate::profile::bodies::DISTRIBUTION_NOT_FOUND;
+use crate::profile::canned::Canned;
 use crate::profile::model::{
     Anonymous, ApiReferrers, ApiVersionHeader, ArtifactTypeFrom, Auth, AutoStorage, Behaviour,
-    Canned, ChallengeOn, Confidence::*, Declared, Fact, FiltersHeader, ProfileDef, RateLimitStyle,
+    ChallengeOn, Confidence::*, Declared, Fact, FiltersHeader, ProfileDef, RateLimitStyle,
     RealmHost, Referrers, Scheme, Service, TokenShape,
 };
 use crate::profile::{ContentApi, PartialApi};

@@ -1,9 +1,9 @@
 //! project-zot/zot.
 
 use super::spec::{FACT_API_VERSION, OPEN_BEARER, SPEC, SPEC_API};
+use crate::profile::canned::Canned;
 use crate::profile::model::{
-    ApiReferrers, Auth, Behaviour, Canned, Confidence::*, Declared, Fact, ProfileDef, Referrers,
-    Scheme,
+    ApiReferrers, Auth, Behaviour, Confidence::*, Declared, Fact, ProfileDef, Referrers, Scheme,
 };
 
 pub(crate) static ZOT: ProfileDef = ProfileDef {

@@ -19,7 +19,7 @@ pub struct Difference {
     pub reference: Option<String>,
     /// What the candidate (fake profile) answered; `None` = absent.
     pub candidate: Option<String>,
-    /// Why the difference remains, where the real row declares it ([`super::gaps::declare`]); `None` = not
+    /// Why the difference remains, where the real row declares it ([`FidelityReport::declare`]); `None` = not
     /// declared.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub declared: Option<String>,
@@ -37,7 +37,7 @@ pub struct FidelityReport {
     pub aspects: usize,
     pub matching_aspects: usize,
     pub differences: Vec<Difference>,
-    /// Declared gaps that covered no difference ([`super::gaps::declare`]).
+    /// Declared gaps that covered no difference ([`FidelityReport::declare`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub stale_gaps: Vec<FidelityGap>,
 }
@@ -59,6 +59,24 @@ impl FidelityReport {
         } else {
             self.matching_aspects as f64 / self.aspects as f64
         }
+    }
+
+    /// Marks each difference that a gap covers with the gap's reason (the first gap that covers it), and
+    /// records in [`FidelityReport::stale_gaps`] the gaps that cover no difference.
+    pub fn declare(&mut self, gaps: &[FidelityGap]) {
+        let mut used = vec![false; gaps.len()];
+        for d in &mut self.differences {
+            if let Some(i) = gaps.iter().position(|g| g.covers(&d.probe, &d.aspect)) {
+                used[i] = true;
+                d.declared = Some(gaps[i].why.clone());
+            }
+        }
+        self.stale_gaps = gaps
+            .iter()
+            .zip(used)
+            .filter(|(_, u)| !u)
+            .map(|(g, _)| g.clone())
+            .collect();
     }
 
     /// The differences no declared gap covers.
@@ -315,5 +333,53 @@ mod tests {
         assert_eq!(report.matching_probes, 0);
         assert_eq!(report.differences[0].aspect, "probe");
         assert_eq!(report.differences[0].candidate, None);
+    }
+
+    fn gap(probe: &str, aspect: &str) -> FidelityGap {
+        FidelityGap {
+            probe: probe.into(),
+            aspect: aspect.into(),
+            why: format!("because {probe}"),
+        }
+    }
+
+    fn diff(probe: &str, aspect: &str) -> Difference {
+        Difference {
+            probe: probe.into(),
+            aspect: aspect.into(),
+            reference: Some("a".into()),
+            candidate: None,
+            declared: None,
+        }
+    }
+
+    #[test]
+    fn declare_marks_covered_differences_and_reports_stale_gaps() {
+        let mut report = FidelityReport {
+            reference: "real".into(),
+            candidate: "fake".into(),
+            probes: 2,
+            matching_probes: 0,
+            aspects: 4,
+            matching_aspects: 2,
+            differences: vec![diff("x/post", "header range"), diff("y", "status")],
+            stale_gaps: Vec::new(),
+        };
+        let gaps = [
+            gap("*/post", "header range"),
+            gap("y", "body"),
+            gap("z", "status"),
+        ];
+        report.declare(&gaps);
+        assert_eq!(
+            report.differences[0].declared.as_deref(),
+            Some("because */post")
+        );
+        assert_eq!(
+            report.differences[1].declared, None,
+            "the aspect must match too"
+        );
+        assert_eq!(report.stale_gaps, vec![gaps[1].clone(), gaps[2].clone()]);
+        assert_eq!(report.undeclared().count(), 1);
     }
 }

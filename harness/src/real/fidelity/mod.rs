@@ -27,7 +27,7 @@ pub mod script;
 mod set;
 
 pub use compare::{Difference, FidelityReport, compare, fidelity_markdown};
-pub use gaps::{FidelityGap, declare};
+pub use gaps::FidelityGap;
 pub use observe::{KEY_HEADERS, ProbeObservation, body_shape};
 pub use probes::{probe_content, run_probes, run_probes_in, run_probes_with};
 pub use set::{

@@ -292,7 +292,7 @@ impl Prober {
     ) -> Result<(), ProbeError> {
         for bytes in [b"{}".as_slice(), blob] {
             if let Err(e) = self.client.push_blob(repo, bytes).await {
-                super::script::preparation_failed(probe, e)?;
+                ProbeError::unless_refusal(probe, e)?;
             }
         }
         Ok(())

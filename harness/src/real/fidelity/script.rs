@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use super::catalog::{Body, ManifestKind, Probe, Step, Url, Verb};
 use super::observe::{Answer, Prober};
 use super::set::ProbeError;
-use crate::real::push::{OCI_INDEX, OCI_MANIFEST, PushError};
+use crate::real::push::{OCI_INDEX, OCI_MANIFEST};
 use fake_registry::seed::SubjectContent;
 
 /// Length of each probe's own blob.
@@ -292,17 +292,6 @@ pub async fn run_catalog(prober: &mut Prober, ctx: &RunContext<'_>) -> Result<()
         run_probe(prober, ctx, probe).await?;
     }
     Ok(())
-}
-
-/// A push failure during preparation that is not the registry's answer (a transport failure) ends the run; a
-/// refusal is what the next recorded step shows.
-pub(super) fn preparation_failed(probe: &'static str, e: PushError) -> Result<(), ProbeError> {
-    match e {
-        PushError::Transport { .. } | PushError::Auth { .. } => {
-            Err(ProbeError::Send { probe, source: e })
-        }
-        _ => Ok(()),
-    }
 }
 
 #[cfg(test)]

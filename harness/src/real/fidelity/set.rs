@@ -40,6 +40,19 @@ pub enum ProbeError {
     Prepare(#[from] PushError),
 }
 
+impl ProbeError {
+    /// A push failure during preparation that is not the registry's answer (a transport failure) ends the run; a
+    /// refusal is what the next recorded step shows.
+    pub fn unless_refusal(probe: &'static str, e: PushError) -> Result<(), ProbeError> {
+        match e {
+            PushError::Transport { .. } | PushError::Auth { .. } => {
+                Err(ProbeError::Send { probe, source: e })
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
 /// Failure to measure a fake's fidelity against a real registry (`crate::real::measure_fidelity`, `RealTarget::fidelity`).
 #[derive(Debug, thiserror::Error)]
 pub enum FidelityError {
