@@ -71,8 +71,20 @@ pub(crate) struct Resp {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: Bytes,
-    /// Sent without `Content-Length`, chunked, as a server streaming a body of unknown length does.
-    pub streamed: bool,
+    /// How the body's length is announced.
+    pub framing: Framing,
+}
+
+/// How a response announces its body's length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Framing {
+    /// `Content-Length` of the body.
+    Exact,
+    /// No `Content-Length`, chunked, as a server streaming a body of unknown length sends it.
+    Streamed,
+    /// `Content-Length` of this many bytes, more than the body has: the connection ends before the announced
+    /// length, as a server's does that set a length and then wrote something shorter.
+    ShortOf(u64),
 }
 
 impl Resp {
@@ -82,13 +94,19 @@ impl Resp {
             status,
             headers: vec![],
             body: Bytes::new(),
-            streamed: false,
+            framing: Framing::Exact,
         }
     }
 
     /// This response, sent without `Content-Length` (chunked).
     pub fn streamed(mut self) -> Resp {
-        self.streamed = true;
+        self.framing = Framing::Streamed;
+        self
+    }
+
+    /// This response, announcing `Content-Length: len` (more than its body: the connection ends short).
+    pub fn short_of(mut self, len: u64) -> Resp {
+        self.framing = Framing::ShortOf(len);
         self
     }
 

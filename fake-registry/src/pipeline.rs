@@ -1,5 +1,6 @@
 //! The request pipeline: the stages in front of the API, in the order a request meets them:
-//! faults (primary listener only) → token endpoint → a partial API's unrouted paths → profile's
+//! faults (primary listener only) → token endpoint → a partial API's unrouted paths → a router's refusals
+//! ([`ContentApi::refusals_before_auth`](crate::profile::ContentApi::refusals_before_auth)) → profile's
 //! referrers-before-auth answer → auth →
 //! a partial API's refusals (`crate::partial_api`) → the content API's refusals (`crate::content_api`) → profile's
 //! referrers answer → API; then the headers a partial API leaves out are taken off, the content API's headers set,
@@ -260,7 +261,13 @@ pub(crate) fn respond(state: &State, req: &Req) -> Resp {
         return r;
     }
     let route = Route::parse_for(&req.path, behaviour.partial.upload_path == UploadPath::Bare);
-    if let Some(mut resp) = partial_api::before_auth(state, req, &route) {
+    if let Some(mut resp) = partial_api::before_auth(state, req, &route).or_else(|| {
+        behaviour
+            .content
+            .refusals_before_auth
+            .then(|| content_api::refusal(state, req, &route))
+            .flatten()
+    }) {
         add_profile_headers(state, req, &mut resp);
         return resp;
     }

@@ -22,7 +22,9 @@ mod model;
 mod partial_api;
 
 pub use canned::Canned;
-pub use content_api::{AcceptRanges, ChunkRange, ContentApi, Refusal, Refused};
+pub use content_api::{
+    AcceptRanges, BlobDigests, ChunkRange, ContentApi, Mounts, RangeRefusal, Refusal, Refused,
+};
 pub use model::{
     Anonymous, ApiReferrers, ApiVersionHeader, ArtifactTypeFrom, Auth, AutoStorage, Behaviour,
     ChallengeOn, Confidence, Declared, Fact, FiltersHeader, ProfileDef, RateLimitStyle, RealmHost,

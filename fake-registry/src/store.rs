@@ -2,7 +2,7 @@
 //! per subject. One mutex guards everything, so every operation is atomic: 100 concurrent pushes of
 //! referrers for one subject all end up listed (the mutex is never held across an `.await`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Mutex, MutexGuard};
 
 use bytes::Bytes;
@@ -57,6 +57,8 @@ pub struct StoredManifest {
 #[derive(Default)]
 struct Repo {
     blobs: HashMap<String, Bytes>,
+    /// Blob names that link to nothing readable (a registry's mount by a digest it does not store blobs under).
+    dangling: HashSet<String>,
     manifests: HashMap<String, StoredManifest>,
     tags: BTreeMap<String, String>,
     /// subject digest -> referrers in push order (no duplicates).
@@ -128,12 +130,10 @@ impl Store {
 
     /// Store a blob.
     pub fn put_blob(&self, repo: &str, digest: &str, data: Bytes) {
-        self.write()
-            .repos
-            .entry(repo.to_string())
-            .or_default()
-            .blobs
-            .insert(digest.to_string(), data);
+        let mut inner = self.write();
+        let r = inner.repos.entry(repo.to_string()).or_default();
+        r.dangling.remove(digest);
+        r.blobs.insert(digest.to_string(), data);
     }
 
     /// Read a blob of `repo` (the empty JSON `{}` too is there only when it was stored).
@@ -155,12 +155,40 @@ impl Store {
             .find_map(|r| r.blobs.get(digest).cloned())
     }
 
-    /// Remove a blob; true when it existed.
+    /// Remove a blob (or a dangling name, [`Self::link_dangling`]); true when it existed.
     pub fn delete_blob(&self, repo: &str, digest: &str) -> bool {
+        self.write().repos.get_mut(repo).is_some_and(|r| {
+            let dangled = r.dangling.remove(digest);
+            r.blobs.remove(digest).is_some() || dangled
+        })
+    }
+
+    /// Remove a blob from every repository (a registry with one blob store); true when any had it.
+    pub fn delete_blob_everywhere(&self, digest: &str) -> bool {
+        let mut inner = self.write();
+        let mut deleted = false;
+        for r in inner.repos.values_mut() {
+            deleted |= r.blobs.remove(digest).is_some();
+        }
+        deleted
+    }
+
+    /// Record that `repo` names a blob `digest` that links to no content: reads of it fail until it is deleted.
+    pub fn link_dangling(&self, repo: &str, digest: &str) {
         self.write()
             .repos
-            .get_mut(repo)
-            .is_some_and(|r| r.blobs.remove(digest).is_some())
+            .entry(repo.to_string())
+            .or_default()
+            .dangling
+            .insert(digest.to_string());
+    }
+
+    /// Does `repo` name `digest` without content ([`Self::link_dangling`])?
+    pub fn is_dangling(&self, repo: &str, digest: &str) -> bool {
+        self.lock()
+            .repos
+            .get(repo)
+            .is_some_and(|r| r.dangling.contains(digest))
     }
 
     /// Store a manifest under `digest`, optionally tagging it, and index it as a referrer of its subject.

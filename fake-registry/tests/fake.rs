@@ -11,6 +11,8 @@ mod api_referrers;
 mod auth;
 #[path = "fake/binary.rs"]
 mod binary;
+#[path = "fake/blob_stores.rs"]
+mod blob_stores;
 #[path = "fake/content_api.rs"]
 mod content_api;
 #[path = "fake/faults.rs"]

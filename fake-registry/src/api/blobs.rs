@@ -4,10 +4,11 @@
 use bytes::Bytes;
 use serde_json::json;
 
+use super::ranges::{self, parse_range};
 use super::shared::{MAX_BLOB_BYTES, blob, digest_invalid, location_origin};
 use crate::digest::{self, ParsedDigest};
 use crate::message::{Req, Resp};
-use crate::profile::{ChunkRange, UploadPath, UploadRange};
+use crate::profile::{BlobDigests, ChunkRange, Mounts, UploadPath, UploadRange};
 use crate::state::State;
 use crate::store::UploadError;
 
@@ -20,36 +21,51 @@ fn blob_unknown(digest: &str) -> Resp {
     )
 }
 
-/// Parse `Range: bytes=a-b`, `bytes=a-` or the suffix form `bytes=-n` (the last `n` bytes, all of them when the
-/// blob is shorter; RFC 9110 §14.1.2) against a length; `None`: unsatisfiable or not understood.
-pub(super) fn parse_range(v: &str, len: u64) -> Option<(u64, u64)> {
-    let spec = v.trim().strip_prefix("bytes=")?;
-    let (a, b) = spec.split_once('-')?;
-    if a.trim().is_empty() {
-        let n: u64 = b.trim().parse().ok()?;
-        if n == 0 || len == 0 {
-            return None;
-        }
-        return Some((len.saturating_sub(n), len - 1));
-    }
-    let start: u64 = a.trim().parse().ok()?;
-    let end: u64 = if b.trim().is_empty() {
-        len.checked_sub(1)?
+/// Digest algorithms other than `sha256` name a blob only as a second name where the profile stores blobs under
+/// their `sha256` digest ([`BlobDigests::Sha256Canonical`]).
+fn canonical_store(state: &State) -> bool {
+    state.profile.behaviour().content.blob_digests == BlobDigests::Sha256Canonical
+}
+
+/// The digest a blob's answers name: the one asked for, or its `sha256` one where the profile names blobs by that.
+fn named_digest(state: &State, asked: &str, data: &[u8]) -> String {
+    if canonical_store(state) {
+        digest::sha256(data)
     } else {
-        b.trim().parse::<u64>().ok()?.min(len.checked_sub(1)?)
-    };
-    (start <= end).then_some((start, end))
+        asked.to_string()
+    }
+}
+
+/// Store an uploaded blob under the digest it was pushed with, and under its `sha256` digest too where the profile
+/// stores blobs by that; returns the digest its answers name.
+fn store_blob(state: &State, repo: &str, pushed: &str, data: Bytes) -> String {
+    let named = named_digest(state, pushed, &data);
+    if named != pushed {
+        state.store.put_blob(repo, &named, data.clone());
+    }
+    state.store.put_blob(repo, pushed, data);
+    named
+}
+
+/// The answer to a read of a name that links to nothing readable ([`BlobDigests::Sha256Canonical`]'s mount by
+/// another algorithm's digest): Distribution's `500 UNKNOWN` with an empty detail.
+fn dangling() -> Resp {
+    Resp::error_detail(500, "UNKNOWN", "unknown error", json!({}))
 }
 
 pub(super) fn get_blob(state: &State, req: &Req, repo: &str, digest: &str) -> Resp {
     if ParsedDigest::parse(digest).is_none() {
         return digest_invalid("invalid digest");
     }
+    if state.store.is_dangling(repo, digest) {
+        return dangling();
+    }
     let Some(data) = blob(state, repo, digest) else {
         return blob_unknown(digest);
     };
-    let ranges = state.profile.behaviour().content.ranges;
-    if let Some(range) = req.header("range").filter(|_| ranges) {
+    let named = named_digest(state, digest, &data);
+    let content = &state.profile.behaviour().content;
+    if let Some(range) = req.header("range").filter(|_| content.ranges) {
         let len = data.len() as u64;
         return match parse_range(range, len) {
             Some((s, e)) => Resp::with_body(
@@ -58,13 +74,8 @@ pub(super) fn get_blob(state: &State, req: &Req, repo: &str, digest: &str) -> Re
                 data.slice(s as usize..=e as usize),
             )
             .header("content-range", format!("bytes {s}-{e}/{len}"))
-            .header("docker-content-digest", digest),
-            None => match &state.profile.behaviour().content.unsatisfiable_range {
-                Some(c) => crate::answer::canned(c)
-                    .header("content-range", format!("bytes */{len}"))
-                    .header("docker-content-digest", digest),
-                None => Resp::empty(416).header("content-range", format!("bytes */{len}")),
-            },
+            .header("docker-content-digest", named),
+            None => ranges::refused(content.range_refusal, range, len, &named),
         };
     }
     if !state.profile.behaviour().partial.blob_get_headers && req.method == http::Method::GET {
@@ -73,14 +84,19 @@ pub(super) fn get_blob(state: &State, req: &Req, repo: &str, digest: &str) -> Re
     }
     // `Accept-Ranges` is the profile's (`crate::content_api::adjust`).
     Resp::with_body(200, Some("application/octet-stream"), data)
-        .header("docker-content-digest", digest)
+        .header("docker-content-digest", named)
 }
 
 pub(super) fn delete_blob(state: &State, repo: &str, digest: &str) -> Resp {
     if ParsedDigest::parse(digest).is_none() {
         return digest_invalid("invalid digest");
     }
-    if state.store.delete_blob(repo, digest) {
+    let deleted = if state.profile.behaviour().content.global_blobs {
+        state.store.delete_blob_everywhere(digest)
+    } else {
+        state.store.delete_blob(repo, digest)
+    };
+    if deleted {
         Resp::empty(202)
     } else {
         blob_unknown(digest)
@@ -148,15 +164,28 @@ fn too_large() -> Resp {
 pub(super) fn start_upload(state: &State, req: &Req, repo: &str) -> Resp {
     let content = &state.profile.behaviour().content;
     // Cross-repository mount.
-    if let Some(mount) = req.param("mount").filter(|_| content.mounts) {
+    if let Some(mount) = req
+        .param("mount")
+        .filter(|_| content.mounts != Mounts::Never)
+    {
         if ParsedDigest::parse(mount).is_none() {
             return digest_invalid("invalid mount digest");
         }
-        if let Some(from) = req.param("from")
-            && digest::valid_repository(from)
-            && let Some(data) = blob(state, from, mount)
-        {
-            state.store.put_blob(repo, mount, data);
+        let source = match content.mounts {
+            Mounts::FromSource => req
+                .param("from")
+                .filter(|from| digest::valid_repository(from))
+                .and_then(|from| blob(state, from, mount)),
+            Mounts::InTarget => blob(state, repo, mount),
+            Mounts::Never => None,
+        };
+        if let Some(data) = source {
+            if canonical_store(state) && !mount.starts_with("sha256:") {
+                // The given name is linked, to content stored under no such name (`linkedblobstore.go` `mount`).
+                state.store.link_dangling(repo, mount);
+            } else {
+                state.store.put_blob(repo, mount, data);
+            }
             return blob_created(state, req, repo, mount);
         }
     }
@@ -171,8 +200,8 @@ pub(super) fn start_upload(state: &State, req: &Req, repo: &str) -> Resp {
         if !p.matches(&req.body) {
             return digest_invalid("provided digest did not match uploaded content");
         }
-        state.store.put_blob(repo, &p.text, req.body.clone());
-        return blob_created(state, req, repo, &p.text);
+        let named = store_blob(state, repo, &p.text, req.body.clone());
+        return blob_created(state, req, repo, &named);
     }
     let id = state.store.start_upload(repo);
     let mut resp = Resp::empty(202).header("location", upload_location(state, req, repo, &id));
@@ -287,6 +316,6 @@ pub(super) fn finish_upload(state: &State, req: &Req, repo: &str, id: &str) -> R
         state.store.restore_upload(repo, id, data);
         return digest_invalid("provided digest did not match uploaded content");
     }
-    state.store.put_blob(repo, &p.text, Bytes::from(data));
-    upload_closed(state, req, repo, id, &p.text)
+    let named = store_blob(state, repo, &p.text, Bytes::from(data));
+    upload_closed(state, req, repo, id, &named)
 }

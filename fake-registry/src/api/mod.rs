@@ -14,6 +14,7 @@ use crate::state::State;
 
 mod blobs;
 mod manifests;
+mod ranges;
 mod referrers;
 mod shared;
 mod tags;
@@ -92,28 +93,7 @@ pub(crate) fn handle(state: &State, req: &Req, r: &Route, ref_cfg: &ApiReferrers
 mod tests {
     use serde_json::json;
 
-    use super::blobs::parse_range;
     use super::*;
-
-    #[test]
-    fn ranges() {
-        assert_eq!(parse_range("bytes=0-3", 10), Some((0, 3)));
-        assert_eq!(parse_range("bytes=5-", 10), Some((5, 9)));
-        assert_eq!(parse_range("bytes=5-100", 10), Some((5, 9)));
-        assert_eq!(parse_range("bytes=9-5", 10), None);
-        assert_eq!(parse_range("bytes=0-0", 0), None);
-        assert_eq!(
-            parse_range("bytes=-5", 10),
-            Some((5, 9)),
-            "the last five bytes"
-        );
-        assert_eq!(
-            parse_range("bytes=-500", 10),
-            Some((0, 9)),
-            "longer than the blob: all of it"
-        );
-        assert_eq!(parse_range("bytes=-0", 10), None);
-    }
 
     #[test]
     fn artifact_type_derivation() {

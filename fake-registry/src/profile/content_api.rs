@@ -26,7 +26,51 @@ pub struct AcceptRanges {
     pub manifest: bool,
 }
 
-/// A request kind a registry refuses ([`Refusal`]), matched after auth.
+/// How a blob GET answers a `Range` it cannot serve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RangeRefusal {
+    /// The spec's: a bare `416` with `Content-Range: bytes */<size>` (RFC 9110 §15.5.17, §14.4).
+    Spec,
+    /// Go's `http.ServeContent` after the handler has set the blob's headers (Distribution 2.8.2
+    /// `registry/storage/blobserver.go` `ServeBlob`; Go `net/http/fs.go` `serveContent`, `parseRange`): `416
+    /// text/plain; charset=utf-8` with `X-Content-Type-Options: nosniff` and the blob's `Docker-Content-Digest`;
+    /// `invalid range: failed to overlap` and `Content-Range: bytes */<size>` for a range starting at or past the
+    /// end, `invalid range` and no `Content-Range` for one that ends before it starts or does not parse. The
+    /// blob's `Content-Length` stays in place, so the connection ends before the announced length.
+    GoServeContent,
+}
+
+/// How a registry answers a mount request (§"Mounting a blob from another repository").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mounts {
+    /// The blob is mounted from the `from` repository when that has it (`201`); otherwise, and without `from`,
+    /// `202` and a session, which the spec allows.
+    FromSource,
+    /// `from` is not read: `201` when the target repository already holds the blob, else `202` and a session
+    /// (zot v2.1.19 `pkg/api/routes.go` `CreateBlobUpload`, which calls `CheckBlob` on the target; only with
+    /// dedupe on does that find a blob in another repository, through the dedupe cache).
+    InTarget,
+    /// Never: every mount is answered as a plain POST (`202` and a session), which the spec allows.
+    Never,
+}
+
+/// Which digest a blob is stored and named by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlobDigests {
+    /// The digest it was pushed with, whatever its algorithm (spec §"Pushing blobs": the registry verifies the
+    /// given digest).
+    AsPushed,
+    /// Its `sha256` digest. An upload closed with another algorithm's digest is verified with that algorithm and
+    /// stored under its `sha256` digest, the given digest kept as a second name for it; the closing `201`, and every
+    /// GET and HEAD by either name, carry the `sha256` digest. A mount by a digest that is not `sha256` links the
+    /// given name to content stored under no such name: `201` with that digest, then `500 UNKNOWN` to a GET or
+    /// HEAD of it until it is deleted (Distribution 2.8.2 `registry/storage/blobwriter.go` `Commit`,
+    /// `validateBlob`; `linkedblobstore.go` `mount`, `linkBlob`).
+    Sha256Canonical,
+}
+
+/// A request kind a registry refuses ([`Refusal`]), matched after auth unless
+/// [`ContentApi::refusals_before_auth`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refused {
     /// `DELETE /v2/<name>/manifests/<tag>`.
@@ -86,16 +130,16 @@ pub struct ContentApi {
     pub chunk_min_length: Option<&'static str>,
     /// `Range` on blob GETs is honoured (§"Pulling blobs": SHOULD, RFC 9110 §14); `false`: the whole blob, `200`.
     pub ranges: bool,
-    /// The answer to a `Range` the blob cannot satisfy, sent with the blob's `Docker-Content-Digest` and
-    /// `Content-Range: bytes */<size>`; `None`: the spec's bare `416` (RFC 9110 §15.5.17).
-    pub unsatisfiable_range: Option<Canned>,
+    /// How a `Range` the blob cannot satisfy is answered.
+    pub range_refusal: RangeRefusal,
+    /// Which digest a blob is stored and named by.
+    pub blob_digests: BlobDigests,
     /// Which answers carry `Accept-Ranges: bytes`.
     pub accept_ranges: AcceptRanges,
-    /// `POST ?mount=<digest>&from=<name>` mounts the blob (§"Mounting a blob from another repository"); `false`:
-    /// every mount is answered as a plain POST (`202` and a session), which the spec allows.
-    pub mounts: bool,
+    /// How `POST ?mount=<digest>&from=<name>` (and the anonymous `?mount=<digest>`) is answered.
+    pub mounts: Mounts,
     /// Blobs are one store for every repository: a blob pushed anywhere is served from any repository (and a
-    /// mount always finds its blob).
+    /// mount always finds its blob), and a DELETE in any repository removes it from all of them.
     pub global_blobs: bool,
     /// The empty JSON `{}` is served whether it was pushed or not, and still after a DELETE.
     pub empty_config_always: bool,
@@ -110,6 +154,9 @@ pub struct ContentApi {
     pub blob_unknown_status: u16,
     /// Requests refused with the registry's own answer.
     pub refusals: &'static [Refusal],
+    /// The refusals are its router's (a method with no handler on a routed path) and come before auth is checked
+    /// (`false`: after, as a handler's would).
+    pub refusals_before_auth: bool,
 }
 
 impl ContentApi {
@@ -123,13 +170,14 @@ impl ContentApi {
         upload_uuid_on_cancel: false,
         chunk_min_length: None,
         ranges: true,
-        unsatisfiable_range: None,
+        range_refusal: RangeRefusal::Spec,
+        blob_digests: BlobDigests::AsPushed,
         accept_ranges: AcceptRanges {
             blob: true,
             partial: false,
             manifest: false,
         },
-        mounts: true,
+        mounts: Mounts::FromSource,
         global_blobs: false,
         empty_config_always: false,
         tags_paging: true,
@@ -137,6 +185,7 @@ impl ContentApi {
         tags_missing_repository_empty: false,
         blob_unknown_status: 400,
         refusals: &[],
+        refusals_before_auth: false,
     };
 
     /// The registry's answer to `request`, if it refuses it.

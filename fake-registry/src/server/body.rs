@@ -86,10 +86,13 @@ pub(super) async fn read_within(
     Ok((!over).then(|| Bytes::from(buf)))
 }
 
-/// Response body: whole, whole but of no announced length (sent chunked), or stalled after its first bytes.
+/// Response body: whole, whole but of no announced length (sent chunked), shorter than its announced length, or
+/// stalled after its first bytes.
 pub(super) enum ResBody {
     Full(Option<Bytes>),
     Chunked(Option<Bytes>),
+    /// Less than the `Content-Length` header announces: hyper ends the connection after it.
+    Short(Option<Bytes>),
     Stall(Option<Bytes>),
 }
 
@@ -102,7 +105,7 @@ impl Body for ResBody {
         _cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
         match self.get_mut() {
-            ResBody::Full(b) | ResBody::Chunked(b) => {
+            ResBody::Full(b) | ResBody::Chunked(b) | ResBody::Short(b) => {
                 Poll::Ready(b.take().map(|b| Ok(Frame::data(b))))
             }
             ResBody::Stall(b) => match b.take() {
@@ -114,7 +117,10 @@ impl Body for ResBody {
     }
 
     fn is_end_stream(&self) -> bool {
-        matches!(self, ResBody::Full(None) | ResBody::Chunked(None))
+        matches!(
+            self,
+            ResBody::Full(None) | ResBody::Chunked(None) | ResBody::Short(None)
+        )
     }
 
     fn size_hint(&self) -> SizeHint {
@@ -123,6 +129,8 @@ impl Body for ResBody {
             ResBody::Full(None) => SizeHint::with_exact(0),
             // No exact size: hyper sends no Content-Length and chunks the body.
             ResBody::Chunked(_) | ResBody::Stall(_) => SizeHint::default(),
+            // The announced length is the header's; the body ends before it.
+            ResBody::Short(_) => SizeHint::default(),
         }
     }
 }

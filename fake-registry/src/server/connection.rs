@@ -12,7 +12,7 @@ use hyper_util::rt::TokioIo;
 use tokio::sync::watch;
 
 use super::body::{self, BodyLimit, ResBody};
-use crate::message::{Req, Resp, parse_query};
+use crate::message::{Framing, Req, Resp, parse_query};
 use crate::pipeline::{self, Outcome};
 use crate::request_log::{Listener, LoggedRequest};
 use crate::state::State;
@@ -209,8 +209,12 @@ async fn serve(
 
 /// Add `Content-Length` (except on 1xx/204/304) so the log shows what was sent.
 fn finalize(mut r: Resp) -> Resp {
-    if r.status != 204 && r.status != 304 && r.status >= 200 && !r.streamed {
-        r.set_header("content-length", r.body.len().to_string());
+    if r.status != 204 && r.status != 304 && r.status >= 200 {
+        match r.framing {
+            Framing::Exact => r.set_header("content-length", r.body.len().to_string()),
+            Framing::ShortOf(len) => r.set_header("content-length", len.to_string()),
+            Framing::Streamed => {}
+        }
     }
     r
 }
@@ -222,8 +226,10 @@ fn to_hyper(r: Resp, stall: bool) -> Response<ResBody> {
         // At most 16 bytes and never the whole body, so the client always waits for more.
         let n = (r.body.len() / 2).min(16);
         ResBody::Stall((n > 0).then(|| r.body.slice(..n)))
-    } else if r.streamed {
+    } else if r.framing == Framing::Streamed {
         ResBody::Chunked(Some(r.body))
+    } else if let Framing::ShortOf(_) = r.framing {
+        ResBody::Short(Some(r.body))
     } else if r.body.is_empty() {
         ResBody::Full(None)
     } else {

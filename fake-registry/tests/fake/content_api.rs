@@ -9,24 +9,6 @@ fn start(p: Profile) -> FakeRegistry {
     FakeRegistry::builder().profile(p).start().unwrap()
 }
 
-/// Opens an upload session and returns its absolute Location.
-fn open_session(r: &FakeRegistry, repo: &str) -> String {
-    let a = send(
-        "POST",
-        &r.url(&format!("/v2/{repo}/blobs/uploads/")),
-        &[],
-        b"",
-    );
-    assert_eq!(a.status, 202, "{}", a.text());
-    let l = a.header("location").expect("Location").to_string();
-    if l.starts_with('/') { r.url(&l) } else { l }
-}
-
-fn with_query(url: &str, q: &str) -> String {
-    let sep = if url.contains('?') { '&' } else { '?' };
-    format!("{url}{sep}{q}")
-}
-
 /// Regression: the empty JSON `{}` was "always present", so a DELETE did not remove it and a repository that never
 /// received it served it. Now it is a blob like any other.
 #[test]

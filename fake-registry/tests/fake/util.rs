@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine as _;
+use fake_registry::FakeRegistry;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName};
 
@@ -398,4 +399,22 @@ pub fn push_referrer(base: &str, repo: &str, body: &str) -> (Reply, String) {
         body.as_bytes(),
     );
     (r, d)
+}
+
+/// Opens an upload session and returns its absolute Location.
+pub fn open_session(r: &FakeRegistry, repo: &str) -> String {
+    let a = send(
+        "POST",
+        &r.url(&format!("/v2/{repo}/blobs/uploads/")),
+        &[],
+        b"",
+    );
+    assert_eq!(a.status, 202, "{}", a.text());
+    let l = a.header("location").expect("Location").to_string();
+    if l.starts_with('/') { r.url(&l) } else { l }
+}
+
+pub fn with_query(url: &str, q: &str) -> String {
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}{q}")
 }

@@ -7,8 +7,8 @@ use crate::profile::model::{
     Declared, Fact, ProfileDef, Referrers, Scheme,
 };
 use crate::profile::{
-    AcceptRanges, ChunkRange, ContentApi, DigestParse, PartialApi, References, Refusal, Refused,
-    UploadPath, UploadRange,
+    AcceptRanges, ChunkRange, ContentApi, DigestParse, Mounts, PartialApi, References, Refusal,
+    Refused, UploadPath, UploadRange,
 };
 
 /// axum's answer to a method its router has no handler for on a routed path: 405, no body.
@@ -27,7 +27,7 @@ const CONTENT: ContentApi = ContentApi {
     single_post: false,
     // `upload_add_chunk` never reads Content-Range (it refuses a `Range` header instead).
     patch_range: ChunkRange::Ignored,
-    mounts: false,
+    mounts: Mounts::Never,
     global_blobs: true,
     ranges: false,
     accept_ranges: AcceptRanges {
@@ -57,6 +57,8 @@ const CONTENT: ContentApi = ContentApi {
             answer: METHOD_NOT_ALLOWED,
         },
     ],
+    // axum's method router answers before the handler's `ValidCredentials` extractor runs.
+    refusals_before_auth: true,
     ..ContentApi::SPEC
 };
 
@@ -112,7 +114,7 @@ pub(crate) static CONTAINER_REGISTRY_0_3: ProfileDef = ProfileDef {
         },
         Fact {
             topic: "blobs",
-            claim: "no single POST and no mounts (every POST opens a session); one content-addressed blob store for all repositories; no Range support, no Accept-Ranges; DELETE and the upload status GET are not routed (405, no body)",
+            claim: "no single POST and no mounts (every POST opens a session); one content-addressed blob store for all repositories; no Range support, no Accept-Ranges; DELETE and the upload status GET are not routed (405, no body, before credentials are checked)",
             source: "container-registry 0.3.1 (crates.io) src/lib.rs make_router, upload_new, blob_check, blob_get",
             confidence: High,
         },

@@ -4,7 +4,9 @@ use super::spec::{FACT_API_VERSION, FACT_NO_API_STORAGE, JSON, NO_API, OPEN_BEAR
 use crate::profile::bodies::DISTRIBUTION_NOT_FOUND;
 use crate::profile::canned::Canned;
 use crate::profile::model::{Auth, Behaviour, Confidence::*, Declared, Fact, ProfileDef, Scheme};
-use crate::profile::{AcceptRanges, ChunkRange, ContentApi, Refusal, Refused};
+use crate::profile::{
+    AcceptRanges, BlobDigests, ChunkRange, ContentApi, RangeRefusal, Refusal, Refused,
+};
 
 /// Where the blob, upload, manifest and tag facts below come from: Distribution 2.8.2 (Debian `docker-registry`)
 /// answering the fidelity probe set (`harness::real::fidelity::catalog`), read off the wire.
@@ -26,15 +28,10 @@ const DISTRIBUTION_CONTENT: ContentApi = ContentApi {
     patch_range: ChunkRange::Ignored,
     put_range: ChunkRange::Ignored,
     upload_uuid_on_cancel: true,
-    // `registry/handlers/blobserver.go` sets Docker-Content-Digest and Content-Length, then `http.ServeContent`
-    // answers an unsatisfiable range with `http.Error` (Go `net/http/fs.go` `serveContent`): text/plain and its
-    // error text, the blob's Content-Length left in place (the body text is Go's; the wire shows only the type).
-    unsatisfiable_range: Some(Canned {
-        status: 416,
-        content_type: PLAIN,
-        body: "invalid range: failed to overlap\n",
-        headers: &[("x-content-type-options", "nosniff")],
-    }),
+    // `registry/storage/blobserver.go` `ServeBlob` sets the blob's headers, then Go's `http.ServeContent` refuses
+    // the range (Go `net/http/fs.go`).
+    range_refusal: RangeRefusal::GoServeContent,
+    blob_digests: BlobDigests::Sha256Canonical,
     accept_ranges: AcceptRanges {
         blob: true,
         partial: true,
@@ -140,8 +137,14 @@ pub(crate) static DISTRIBUTION_2_8: ProfileDef = ProfileDef {
         },
         Fact {
             topic: "blobs",
-            claim: "ranges served, the suffix form too, with Accept-Ranges on 200 and 206; an unsatisfiable range is 416 text/plain with the blob's Docker-Content-Digest and a Content-Length it does not send: Go's http.Error after blobserver.go set the blob's length (the fake's 416 is complete: a body shorter than its Content-Length is not reproduced)",
+            claim: "ranges served, the suffix form too, with Accept-Ranges on 200 and 206; an unsatisfiable range is 416 text/plain with the blob's Docker-Content-Digest and the blob's Content-Length, so the connection ends short: Go's http.Error after blobserver.go set the blob's length; Content-Range only for a range starting past the end (Go net/http/fs.go parseRange: 'failed to overlap'), none for one that ends before it starts ('invalid range')",
             source: MEASURED,
+            confidence: High,
+        },
+        Fact {
+            topic: "digests",
+            claim: "a blob is stored under its sha256 digest: an upload closed with a sha512 digest is verified with sha512 (a mismatch is 400 DIGEST_INVALID) and answered 201 with the sha256 digest in Docker-Content-Digest and Location; GET and HEAD by either digest answer with the sha256 one; deleting one name leaves the other; a mount by a sha512 digest is 201 naming it, then GET and HEAD of it in the target are 500 UNKNOWN until it is deleted",
+            source: "measured on Distribution 2.8.2 (Debian docker-registry); distribution v2.8.2 registry/storage/blobwriter.go Commit and validateBlob (canonical digest, aliases linked), linkedblobstore.go mount (links the given digest, not the canonical one)",
             confidence: High,
         },
         Fact {

@@ -5,7 +5,7 @@ use crate::profile::canned::Canned;
 use crate::profile::model::{
     ApiReferrers, ApiVersionHeader, Behaviour, Confidence::*, Declared, Fact, ProfileDef, Referrers,
 };
-use crate::profile::{AcceptRanges, ChunkRange, ContentApi, Refusal, Refused};
+use crate::profile::{AcceptRanges, ChunkRange, ContentApi, Mounts, Refusal, Refused};
 
 const fn error(status: u16, body: &'static str) -> Canned {
     Canned {
@@ -31,7 +31,7 @@ const FERRO_CONTENT: ContentApi = ContentApi {
         partial: false,
         manifest: true,
     },
-    mounts: false,
+    mounts: Mounts::Never,
     global_blobs: true,
     empty_config_always: true,
     tags_link_last_first: true,
@@ -157,7 +157,7 @@ pub(crate) static FERRO_OCI_SERVER_1_0: ProfileDef = ProfileDef {
         },
         Fact {
             topic: "blobs",
-            claim: "one blob store for all repositories (a blob is served from any repository); the empty config {} is always served, also after a DELETE; no Range support on blobs and no Accept-Ranges there (manifests do serve ranges, with Accept-Ranges)",
+            claim: "one blob store for all repositories (a blob is served from any repository, and a DELETE in one removes it from all: measured by the fidelity probe blob-delete-elsewhere and the conformance suite's mount tests); the empty config {} is always served, also after a DELETE; no Range support on blobs and no Accept-Ranges there (manifests do serve ranges, with Accept-Ranges)",
             source: "ferro-oci-server 1.0.0 (crates.io) src/handlers/blob.rs (get_blob, head_blob: OCI_EMPTY_DESCRIPTOR_DIGEST), src/handlers/manifest.rs",
             confidence: High,
         },

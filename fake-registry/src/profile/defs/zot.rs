@@ -5,6 +5,7 @@ use crate::profile::canned::Canned;
 use crate::profile::model::{
     ApiReferrers, Auth, Behaviour, Confidence::*, Declared, Fact, ProfileDef, Referrers, Scheme,
 };
+use crate::profile::{ContentApi, Mounts};
 
 pub(crate) static ZOT: ProfileDef = ProfileDef {
     name: "zot",
@@ -51,6 +52,12 @@ pub(crate) static ZOT: ProfileDef = ProfileDef {
             source: "project-zot/zot pkg/api/authn.go",
             confidence: High,
         },
+        Fact {
+            topic: "mounts",
+            claim: "a mount reads neither `from` nor another repository: 201 when the target repository already holds the blob, else 202 and a session, as in zot's published conformance run (dedupe off); with dedupe on (zot's default) the dedupe cache finds a blob of any repository, which the fake does not emulate",
+            source: "project-zot/zot v2.1.19 pkg/api/routes.go CreateBlobUpload (CheckBlob on the target repository); opencontainers/oci-conformance distribution-spec/v1.1/zot (README config, results: blob-mount skipped with 202)",
+            confidence: High,
+        },
         FACT_API_VERSION,
     ],
     behaviour: Behaviour {
@@ -73,6 +80,10 @@ pub(crate) static ZOT: ProfileDef = ProfileDef {
                 service: None,
             },
             ..OPEN_BEARER
+        },
+        content: ContentApi {
+            mounts: Mounts::InTarget,
+            ..ContentApi::SPEC
         },
         ..SPEC
     },

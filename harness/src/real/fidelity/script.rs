@@ -160,6 +160,7 @@ pub fn probe_vars(ctx: &RunContext<'_>, probe: &Probe) -> Vars {
             .replace('/', "%2F"),
     );
     v.set("blob", sha256(&blob));
+    v.set("blob512", Algorithm::Sha512.digest(&blob));
     v.set("blob_len", blob.len().to_string());
     v.set("blob_last", (blob.len() - 1).to_string());
     v.set("head_last", (half - 1).to_string());

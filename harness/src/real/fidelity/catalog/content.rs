@@ -17,6 +17,8 @@ const RANGE_FIRST: [Step; 2] = ranged(&[("range", "bytes=0-9")]);
 const RANGE_OPEN: [Step; 2] = ranged(&[("range", "bytes=10-")]);
 const RANGE_SUFFIX: [Step; 2] = ranged(&[("range", "bytes=-5")]);
 const RANGE_BEYOND: [Step; 2] = ranged(&[("range", "bytes=1000-2000")]);
+/// Ends before it starts: unsatisfiable, but not for lying past the end (Go's `parseRange` tells them apart).
+const RANGE_BACKWARDS: [Step; 2] = ranged(&[("range", "bytes=10-0")]);
 
 /// Pushes the probe's image manifest under the probe's own tag (preparation).
 const PUT_IMAGE: Step = put("/v2/{repo}/manifests/{probe_tag}")
@@ -75,12 +77,29 @@ pub(super) const PROBES: &[Probe] = &[
         steps: &RANGE_BEYOND,
     },
     Probe {
+        id: "blob-range-backwards",
+        spec: "#pulling-blobs",
+        steps: &RANGE_BACKWARDS,
+    },
+    Probe {
         id: "blob-delete",
         spec: "#deleting-blobs",
         steps: &[
             PUSH_BLOBS,
             delete("/v2/{repo}/blobs/{blob}").named("delete"),
             get("/v2/{repo}/blobs/{blob}").named("get"),
+        ],
+    },
+    Probe {
+        // Is the blob store the repository's or the registry's? Read in a repository never pushed to, before and
+        // after a DELETE in the one it was pushed to.
+        id: "blob-delete-elsewhere",
+        spec: "#deleting-blobs",
+        steps: &[
+            PUSH_BLOBS,
+            head("/v2/{mount_repo}/blobs/{blob}").named("head-before"),
+            delete("/v2/{repo}/blobs/{blob}").named("delete"),
+            head("/v2/{mount_repo}/blobs/{blob}").named("head-after"),
         ],
     },
     Probe {

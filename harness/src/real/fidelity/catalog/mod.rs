@@ -111,7 +111,7 @@ pub struct Step {
 }
 
 /// The template variables a path or header may use (each `{name}`).
-pub const VARIABLES: [&str; 18] = [
+pub const VARIABLES: [&str; 19] = [
     "repo",
     "missing_repo",
     "mount_repo",
@@ -120,6 +120,7 @@ pub const VARIABLES: [&str; 18] = [
     "subject",
     "sbom_type",
     "blob",
+    "blob512",
     "blob_len",
     "blob_last",
     "head_last",

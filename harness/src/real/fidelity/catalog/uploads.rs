@@ -1,9 +1,10 @@
 //! Blob uploads in every flavour the spec defines (§"Pushing blobs": single POST, POST then PUT, chunks, the final
 //! chunk in the closing PUT, an out-of-order chunk, upload status, cancel) and mounts (§"Mounting a blob from
-//! another repository": with `from`, without, from a source that lacks the blob). Each upload ends with a GET of
-//! the blob, so what the registry stored is compared too.
+//! another repository": with `from`, without, from a source that lacks the blob), with a `sha512` digest too
+//! (§"Pushing blobs": the digest's algorithm is the client's; image-spec descriptor.md registers `sha512`). Each
+//! upload ends with a GET of the blob, so what the registry stored is compared too.
 
-use super::steps::{PUSH_BLOBS, at_location, get, post};
+use super::steps::{PUSH_BLOBS, at_location, delete, get, head, post};
 use super::{Body, Probe, Verb};
 
 const OCTETS: &[(&str, &str)] = &[("content-type", "application/octet-stream")];
@@ -200,5 +201,35 @@ pub(super) const PROBES: &[Probe] = &[
         steps: &[post(
             "/v2/{mount_repo}/blobs/uploads/?mount={missing_blob}&from={repo}",
         )],
+    },
+    Probe {
+        id: "upload-sha512",
+        spec: "#pushing-blobs",
+        steps: &[
+            post("/v2/{repo}/blobs/uploads/").named("post"),
+            at_location(Verb::Put, "digest={blob512}")
+                .headers(OCTETS)
+                .body(Body::Blob)
+                .named("put"),
+            head("/v2/{repo}/blobs/{blob512}").named("head"),
+            GET_BLOB,
+            delete("/v2/{repo}/blobs/{blob512}").named("delete"),
+            get("/v2/{repo}/blobs/{blob}")
+                .named("get-after-delete")
+                .content(),
+        ],
+    },
+    Probe {
+        id: "mount-sha512",
+        spec: "#mounting-a-blob-from-another-repository",
+        steps: &[
+            post("/v2/{repo}/blobs/uploads/").quiet(),
+            at_location(Verb::Put, "digest={blob512}")
+                .headers(OCTETS)
+                .body(Body::Blob)
+                .quiet(),
+            post("/v2/{mount_repo}/blobs/uploads/?mount={blob512}&from={repo}").named("post"),
+            get("/v2/{mount_repo}/blobs/{blob512}").named("get"),
+        ],
     },
 ];
