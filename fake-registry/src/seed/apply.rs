@@ -70,9 +70,9 @@ fn apply_subject(store: &Store, profile: Profile, s: &SubjectContent) -> SeededS
     }
 
     for r in &s.referrers {
-        // The empty config `{}` is not written: the store serves it in every repository.
-        for b in r.config.iter().chain([&r.layer]) {
-            store.put_blob(repo, &b.digest, b.bytes.clone());
+        // Every blob the manifest references, the empty config `{}` included: it is a blob like any other.
+        for b in r.blobs() {
+            store.put_blob(repo, &b.digest, b.bytes);
         }
         let stored = StoredManifest {
             bytes: r.manifest.bytes.clone(),

@@ -230,3 +230,31 @@ fn gitlab_resolves_any_dash_digest_reference_but_lists_no_such_tag() {
     )));
     assert_eq!(a.status, 404);
 }
+
+/// Regression (found by the bundle export): a seeded referrer's empty config `{}` was not stored (the seed still
+/// assumed the store served it everywhere), so a copy of an index subject's referrer found its config missing.
+/// Every blob a seeded manifest references is now in its repository.
+#[test]
+fn every_blob_a_seeded_referrer_references_is_stored() {
+    let reg = FakeRegistry::builder()
+        .seed(SeedSpec {
+            demo: false,
+            subjects: vec![SubjectSpec {
+                repository: "multi/arch".into(),
+                tag: Some("v1".into()),
+                kind: SubjectKind::Index,
+                referrers: vec![ReferrerSpec::default()],
+                ..Default::default()
+            }],
+        })
+        .start()
+        .unwrap();
+    let s = &reg.seeded().subjects[0];
+    let r = &s.referrers[0];
+    let m = get(&reg.url(&format!("/v2/multi/arch/manifests/{}", r.digest))).json();
+    for d in std::iter::once(&m["config"]).chain(m["layers"].as_array().unwrap()) {
+        let digest = d["digest"].as_str().unwrap();
+        let blob = get(&reg.url(&format!("/v2/multi/arch/blobs/{digest}")));
+        assert_eq!(blob.status, 200, "{digest}");
+    }
+}
