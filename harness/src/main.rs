@@ -1,4 +1,4 @@
-//! `harness`: the command line of the project (`check`, `discover`, `matrix`, `merge`).
+//! `harness`: the command line of the project (`check`, `discover`, `matrix`, `merge`, `bundle`).
 
 use clap::{CommandFactory, FromArgMatches};
 use harness::cli::{self, Cli, Command};
@@ -53,6 +53,10 @@ fn main() {
             }
             Command::Matrix(a) => cli::matrix_cmd(a).await,
             Command::Merge(a) => cli::merge(a),
+            Command::Bundle(a) => {
+                let order = subject_order(&matches);
+                cli::bundle_cmd(a, order).await
+            }
         }
     });
     std::process::exit(cli::exit_code(result));
@@ -60,7 +64,11 @@ fn main() {
 
 /// The `--tag` and `--digest` subjects in the order they were given on the command line.
 fn subject_order(matches: &clap::ArgMatches) -> Vec<SubjectRef> {
-    let Some(m) = matches.subcommand_matches("discover") else {
+    let Some(m) = matches.subcommand_matches("discover").or_else(|| {
+        matches
+            .subcommand_matches("bundle")
+            .and_then(|b| b.subcommand_matches("export"))
+    }) else {
         return Vec::new();
     };
     let mut all: Vec<(usize, SubjectRef)> = Vec::new();

@@ -2,8 +2,10 @@
 //!
 //! Modules: [`spec`] (pure wire rules), [`http`] (one client: auth, retries, redirects, caps, exchange log),
 //! [`check`] (the four doctor checks), [`discovery`] (probe + cache, API path, fallbacks, merge, verify, batch),
-//! [`telemetry`] (metrics and the seed's log lines), [`config`].
+//! [`telemetry`] (metrics and the seed's log lines), [`config`], [`bundle`] (mirror bundles: export and
+//! validate).
 
+pub mod bundle;
 pub mod check;
 pub mod config;
 pub mod discovery;

@@ -25,6 +25,59 @@ pub enum Command {
     Matrix(MatrixArgs),
     /// Combine results files (shards or runs) into one.
     Merge(MergeArgs),
+    /// Mirror bundles: export images with their referrers into one file, validate a bundle.
+    #[command(subcommand)]
+    Bundle(BundleAction),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BundleAction {
+    /// Export subjects with their referrers (and the referrers of those) into a bundle. Exit 0 complete, 1
+    /// partial (the bundle is written, marked partial) unless --allow-partial.
+    Export(Box<BundleExportArgs>),
+    /// Validate a bundle. Exit 0 valid, 1 invalid; each finding is printed by its kind.
+    Validate(BundleValidateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BundleExportArgs {
+    #[command(flatten)]
+    pub conn: Connection,
+    #[arg(long)]
+    pub repository: String,
+    /// A subject by tag (repeatable).
+    #[arg(long = "tag", required_unless_present = "digest")]
+    pub tag: Vec<String>,
+    /// A subject by digest (repeatable).
+    #[arg(long = "digest")]
+    pub digest: Vec<String>,
+    /// The bundle to write.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Exit 0 even when a subject could not be copied whole (the bundle still records it as partial).
+    #[arg(long)]
+    pub allow_partial: bool,
+    /// Referrers of referrers are followed this many levels below each subject.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=16))]
+    pub max_depth: u64,
+    /// Largest blob copied, in MiB.
+    #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u64).range(1..=4096))]
+    pub max_blob_mib: u64,
+    /// `max_concurrent_discoveries`.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub max_concurrent: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct BundleValidateArgs {
+    /// The bundle to validate.
+    #[arg(long)]
+    pub file: PathBuf,
+    /// Also check every referrer file: its digest, its subject, the counts per subject.
+    #[arg(long)]
+    pub check_referrers: bool,
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    pub format: TextOrJson,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]

@@ -255,7 +255,7 @@ pub fn provenance_now(shard: Option<String>) -> Provenance {
 
 /// The current UTC time in RFC 3339 (`2026-12-07T02:28:53Z`), without a date crate: seconds since the epoch turned
 /// into a civil date.
-fn rfc3339_now() -> String {
+pub(crate) fn rfc3339_now() -> String {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());

@@ -11,6 +11,7 @@
 mod accumulator;
 mod answer;
 mod api;
+mod content;
 mod engine;
 mod fallback;
 mod filter;
@@ -27,6 +28,7 @@ use crate::config::RegistryConfig;
 pub use crate::error_kind::ErrorKind;
 use crate::http::{ClientBuildError, Exchange, HttpClient};
 use crate::telemetry::{Metrics, log_probing_line};
+pub use content::{FetchError, FetchedManifest};
 use shared::Shared;
 pub use sources::SOURCES;
 pub use types::{
