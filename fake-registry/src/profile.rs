@@ -23,7 +23,8 @@ mod partial_api;
 
 pub use canned::Canned;
 pub use content_api::{
-    AcceptRanges, BlobDigests, ChunkRange, ContentApi, Mounts, RangeRefusal, Refusal, Refused,
+    AcceptRanges, BlobDigests, ChunkRange, ContentApi, ManifestAccept, Mounts, RangeRefusal,
+    Refusal, Refused,
 };
 pub use model::{
     Anonymous, ApiReferrers, ApiVersionHeader, ArtifactTypeFrom, Auth, AutoStorage, Behaviour,

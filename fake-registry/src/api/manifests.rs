@@ -11,7 +11,7 @@ use crate::digest::{self, Algorithm, ParsedDigest};
 use crate::media_type::{self, DOCKER_LIST, DOCKER_MANIFEST, OCI_INDEX, OCI_MANIFEST};
 use crate::message::{Req, Resp};
 use crate::partial_api::is_digest_reference;
-use crate::profile::References;
+use crate::profile::{ManifestAccept, References};
 use crate::state::State;
 use crate::store::{Descriptor, StoredManifest};
 
@@ -32,6 +32,16 @@ fn accepts(req: &Req, media_type: &str) -> bool {
         }
     }
     !any
+}
+
+/// Does an `Accept` value name `media_type` itself (parameters aside)?
+fn names(req: &Req, media_type: &str) -> bool {
+    req.headers
+        .get_all("accept")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|part| media_type::base(part) == media_type)
 }
 
 fn validate_reference(state: &State, reference: &str) -> Result<(), Resp> {
@@ -85,6 +95,21 @@ pub(super) fn get_manifest(state: &State, req: &Req, repo: &str, reference: &str
             json!({ "reference": reference }),
         );
     };
+    if state.profile.behaviour().content.manifest_accept == ManifestAccept::OciNamed
+        && let Some(what) = match m.media_type.as_str() {
+            OCI_MANIFEST => {
+                Some("OCI manifest found, but accept header does not support OCI manifests")
+            }
+            OCI_INDEX => Some("OCI index found, but accept header does not support OCI indexes"),
+            _ => None,
+        }
+        && !names(req, &m.media_type)
+    {
+        return Resp::json(
+            404,
+            &json!({ "errors": [{ "code": "MANIFEST_UNKNOWN", "message": what }] }),
+        );
+    }
     if !accepts(req, &m.media_type) {
         // Distribution's answer when the stored type is not acceptable to the client.
         return Resp::error_detail(

@@ -54,6 +54,21 @@ pub enum Mounts {
     Never,
 }
 
+/// Which `Accept` a manifest GET or HEAD must send to be served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ManifestAccept {
+    /// Any that admits the stored type (`*/*`, `application/*`, the type itself), or none at all (RFC 9110
+    /// §12.5.1: no `Accept` means any type).
+    Negotiated,
+    /// An OCI image manifest or index is served only when `Accept` names its media type itself (`*/*` does not
+    /// count, and neither does no `Accept`); otherwise `404 MANIFEST_UNKNOWN` "OCI manifest found, but accept header
+    /// does not support OCI manifests" ("OCI index found, but accept header does not support OCI indexes"), by tag
+    /// and by digest, GET and HEAD alike (Distribution 2.8.2 `registry/handlers/manifests.go` `GetManifest`).
+    /// Other types are served (Distribution's rewrite of a Docker schema 2 manifest to schema 1 for a client that
+    /// does not accept it is not emulated).
+    OciNamed,
+}
+
 /// Which digest a blob is stored and named by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BlobDigests {
@@ -134,6 +149,8 @@ pub struct ContentApi {
     pub range_refusal: RangeRefusal,
     /// Which digest a blob is stored and named by.
     pub blob_digests: BlobDigests,
+    /// Which `Accept` a manifest read must send.
+    pub manifest_accept: ManifestAccept,
     /// Which answers carry `Accept-Ranges: bytes`.
     pub accept_ranges: AcceptRanges,
     /// How `POST ?mount=<digest>&from=<name>` (and the anonymous `?mount=<digest>`) is answered.
@@ -172,6 +189,7 @@ impl ContentApi {
         ranges: true,
         range_refusal: RangeRefusal::Spec,
         blob_digests: BlobDigests::AsPushed,
+        manifest_accept: ManifestAccept::Negotiated,
         accept_ranges: AcceptRanges {
             blob: true,
             partial: false,

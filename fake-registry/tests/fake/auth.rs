@@ -157,7 +157,9 @@ fn configured_credentials_are_required_on_every_profile() {
         assert_eq!(anon.status, 401, "{p}: anonymous must fail");
         let wrong = Client::with("alice", "wrong").get(&url);
         assert_eq!(wrong.status, 401, "{p}: wrong password must fail");
-        let ok = Client::with("alice", "s3cret").get(&url);
+        // With the manifest's type in Accept, as clients send it (Distribution serves an OCI manifest only then).
+        let ok =
+            Client::with("alice", "s3cret").send("GET", &url, &[("Accept", OCI_MANIFEST)], b"");
         assert_eq!(ok.status, 200, "{p}: {}", ok.text());
         if p.name().starts_with("ecr") {
             let default = Client::with("AWS", "demo").get(&url);

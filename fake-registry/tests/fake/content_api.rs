@@ -287,3 +287,38 @@ fn container_registry_keeps_its_minimal_api() {
         200
     );
 }
+
+/// Distribution 2.8.2 serves an OCI manifest or index only when Accept names its type: no Accept, `*/*` or another
+/// type get 404 MANIFEST_UNKNOWN, by tag and by digest, GET and HEAD (`registry/handlers/manifests.go`
+/// `GetManifest`). The spec profile negotiates (no Accept means any type).
+#[test]
+fn distribution_serves_an_oci_manifest_only_to_an_accept_that_names_it() {
+    let r = start(Profile::DISTRIBUTION_2_8);
+    let (digest, _) = push_image(&r.base_url(), "acc/x", "t");
+    for reference in ["t", digest.as_str()] {
+        let url = r.url(&format!("/v2/acc/x/manifests/{reference}"));
+        for accept in [None, Some("*/*"), Some(OCI_INDEX)] {
+            let headers: Vec<(&str, &str)> = accept.map(|a| ("Accept", a)).into_iter().collect();
+            for method in ["GET", "HEAD"] {
+                let a = send(method, &url, &headers, b"");
+                assert_eq!(a.status, 404, "{method} {reference} {accept:?}");
+                if method == "GET" {
+                    assert_eq!(
+                        a.json()["errors"][0]["message"],
+                        "OCI manifest found, but accept header does not support OCI manifests"
+                    );
+                }
+            }
+        }
+        let ok = send(
+            "GET",
+            &url,
+            &[("Accept", &format!("{OCI_MANIFEST}; q=0.9"))],
+            b"",
+        );
+        assert_eq!(ok.status, 200, "{reference}");
+    }
+    let spec = start(Profile::OCI_1_1);
+    push_image(&spec.base_url(), "acc/x", "t");
+    assert_eq!(get(&spec.url("/v2/acc/x/manifests/t")).status, 200);
+}

@@ -397,10 +397,11 @@ fn discovery_finds_exactly_the_three_demo_referrers(
         for tag in tags["tags"].as_array().unwrap() {
             let tag = tag.as_str().unwrap();
             if tag.starts_with(&format!("{schema}.")) {
+                // With the type in Accept, as cosign sends it (Distribution serves an OCI manifest only then).
                 let m = c.send(
                     "HEAD",
                     &reg.url(&format!("/v2/library/alpine/manifests/{tag}")),
-                    &[],
+                    &[("Accept", OCI_MANIFEST)],
                     b"",
                 );
                 found.insert(m.header("docker-content-digest").unwrap().to_string());

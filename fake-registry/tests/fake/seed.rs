@@ -84,7 +84,8 @@ fn non_api_profiles_get_tag_schema_index_and_cosign_tags() {
         let h = send(
             "HEAD",
             &reg.url(&format!("/v2/library/alpine/manifests/{schema}.{suffix}")),
-            &[],
+            // As cosign sends it: Distribution serves an OCI manifest only when Accept names its type.
+            &[("Accept", OCI_MANIFEST)],
             b"",
         );
         assert_eq!(

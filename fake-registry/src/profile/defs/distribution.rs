@@ -5,7 +5,8 @@ use crate::profile::bodies::DISTRIBUTION_NOT_FOUND;
 use crate::profile::canned::Canned;
 use crate::profile::model::{Auth, Behaviour, Confidence::*, Declared, Fact, ProfileDef, Scheme};
 use crate::profile::{
-    AcceptRanges, BlobDigests, ChunkRange, ContentApi, RangeRefusal, Refusal, Refused,
+    AcceptRanges, BlobDigests, ChunkRange, ContentApi, ManifestAccept, RangeRefusal, Refusal,
+    Refused,
 };
 
 /// Where the blob, upload, manifest and tag facts below come from: Distribution 2.8.2 (Debian `docker-registry`)
@@ -32,6 +33,7 @@ const DISTRIBUTION_CONTENT: ContentApi = ContentApi {
     // the range (Go `net/http/fs.go`).
     range_refusal: RangeRefusal::GoServeContent,
     blob_digests: BlobDigests::Sha256Canonical,
+    manifest_accept: ManifestAccept::OciNamed,
     accept_ranges: AcceptRanges {
         blob: true,
         partial: true,
@@ -145,6 +147,12 @@ pub(crate) static DISTRIBUTION_2_8: ProfileDef = ProfileDef {
             topic: "digests",
             claim: "a blob is stored under its sha256 digest: an upload closed with a sha512 digest is verified with sha512 (a mismatch is 400 DIGEST_INVALID) and answered 201 with the sha256 digest in Docker-Content-Digest and Location; GET and HEAD by either digest answer with the sha256 one; deleting one name leaves the other; a mount by a sha512 digest is 201 naming it, then GET and HEAD of it in the target are 500 UNKNOWN until it is deleted",
             source: "measured on Distribution 2.8.2 (Debian docker-registry); distribution v2.8.2 registry/storage/blobwriter.go Commit and validateBlob (canonical digest, aliases linked), linkedblobstore.go mount (links the given digest, not the canonical one)",
+            confidence: High,
+        },
+        Fact {
+            topic: "accept",
+            claim: "an OCI manifest or index is served only when Accept names its media type: without it (no Accept, */*, another type) GET and HEAD are 404 MANIFEST_UNKNOWN 'OCI manifest found, but accept header does not support OCI manifests' (or 'OCI index found, …'), by tag and by digest; a Docker schema 2 manifest fetched by tag without its type is rewritten to schema 1 (not emulated)",
+            source: "measured on Distribution 2.8.2 (Debian docker-registry); distribution v2.8.2 registry/handlers/manifests.go GetManifest",
             confidence: High,
         },
         Fact {
