@@ -43,14 +43,8 @@ pub enum BundleAction {
 pub struct BundleExportArgs {
     #[command(flatten)]
     pub conn: Connection,
-    #[arg(long)]
-    pub repository: String,
-    /// A subject by tag (repeatable).
-    #[arg(long = "tag", required_unless_present = "digest")]
-    pub tag: Vec<String>,
-    /// A subject by digest (repeatable).
-    #[arg(long = "digest")]
-    pub digest: Vec<String>,
+    #[command(flatten)]
+    pub subjects: Subjects,
     /// The bundle to write.
     #[arg(long)]
     pub out: PathBuf,
@@ -84,6 +78,20 @@ pub struct BundleValidateArgs {
 pub enum TextOrJson {
     Text,
     Json,
+}
+
+/// The subjects of `discover` and `bundle export`: one repository, each subject by tag or digest (the command line's
+/// order is kept: `main.rs` reads it from the matches).
+#[derive(Debug, Args)]
+pub struct Subjects {
+    #[arg(long)]
+    pub repository: String,
+    /// A subject by tag (repeatable).
+    #[arg(long = "tag", required_unless_present = "digest")]
+    pub tag: Vec<String>,
+    /// A subject by digest (repeatable).
+    #[arg(long = "digest")]
+    pub digest: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -136,14 +144,8 @@ pub struct CheckArgs {
 pub struct DiscoverArgs {
     #[command(flatten)]
     pub conn: Connection,
-    #[arg(long)]
-    pub repository: String,
-    /// A subject by tag (repeatable).
-    #[arg(long = "tag", required_unless_present = "digest")]
-    pub tag: Vec<String>,
-    /// A subject by digest (repeatable).
-    #[arg(long = "digest")]
-    pub digest: Vec<String>,
+    #[command(flatten)]
+    pub subjects: Subjects,
     /// Only referrers of this artifactType (repeatable).
     #[arg(long = "artifact-type")]
     pub artifact_type: Vec<String>,

@@ -32,7 +32,7 @@ async fn export(args: BundleExportArgs, order: Vec<SubjectRef>) -> Result<Exit, 
     let subjects = order
         .into_iter()
         .map(|reference| Subject {
-            repository: args.repository.clone(),
+            repository: args.subjects.repository.clone(),
             reference,
         })
         .collect();

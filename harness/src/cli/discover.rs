@@ -64,7 +64,7 @@ pub async fn discover(args: DiscoverArgs, order: Vec<SubjectRef>) -> Result<Exit
     let subjects: Vec<Subject> = order
         .into_iter()
         .map(|reference| Subject {
-            repository: args.repository.clone(),
+            repository: args.subjects.repository.clone(),
             reference,
         })
         .collect();

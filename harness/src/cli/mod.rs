@@ -16,7 +16,7 @@ mod merge;
 
 pub use args::{
     BundleAction, BundleExportArgs, BundleValidateArgs, CheckArgs, Cli, Command, Connection,
-    DiscoverArgs, MatrixAction, MatrixArgs, MatrixFormat, MergeArgs, TextOrJson,
+    DiscoverArgs, MatrixAction, MatrixArgs, MatrixFormat, MergeArgs, Subjects, TextOrJson,
 };
 pub use bundle::bundle_cmd;
 pub use check::check;

@@ -5,6 +5,8 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::cli_contract::harness;
+
 use fake_registry::seed::{ReferrerSpec, SeedSpec, SubjectKind, SubjectSpec};
 use fake_registry::{FakeRegistry, Profile};
 use referrers::bundle::{
@@ -392,19 +394,6 @@ fn links_devices_and_truncated_archives_are_refused() {
     assert_eq!(r.findings[0].kind, FindingKind::MalformedBundle);
 }
 
-fn harness_cmd(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_harness"))
-        .args(args)
-        .env("NO_PROXY", "127.0.0.1,127.0.0.2,localhost")
-        .env_remove("HTTP_PROXY")
-        .env_remove("HTTPS_PROXY")
-        .env_remove("http_proxy")
-        .env_remove("https_proxy")
-        .env_remove("OCI__RegistryUrl")
-        .output()
-        .expect("harness runs")
-}
-
 #[test]
 fn the_cli_exits_0_complete_1_partial_and_prints_findings_by_kind() {
     let r = FakeRegistry::builder().seed_demo().start().unwrap();
@@ -412,25 +401,30 @@ fn the_cli_exits_0_complete_1_partial_and_prints_findings_by_kind() {
     let out = dir.path().join("b.tgz");
     let out_s = out.to_str().unwrap();
     let base = r.base_url();
-    let ok = harness_cmd(&[
-        "bundle",
-        "export",
-        "--registry",
-        &base,
-        "--repository",
-        "library/alpine",
-        "--tag",
-        "latest",
-        "--out",
-        out_s,
-    ]);
+    let export = |extra: &[&str]| {
+        let mut args = vec![
+            "bundle",
+            "export",
+            "--registry",
+            &base,
+            "--repository",
+            "library/alpine",
+            "--tag",
+            "latest",
+            "--out",
+            out_s,
+        ];
+        args.extend_from_slice(extra);
+        harness(&args)
+    };
+    let ok = export(&[]);
     assert_eq!(
         ok.status.code(),
         Some(0),
         "{}",
         String::from_utf8_lossy(&ok.stderr)
     );
-    let valid = harness_cmd(&[
+    let valid = harness(&[
         "bundle",
         "validate",
         "--file",
@@ -442,41 +436,14 @@ fn the_cli_exits_0_complete_1_partial_and_prints_findings_by_kind() {
     assert_eq!(valid.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&valid.stdout).unwrap();
     assert_eq!(v["valid"], true);
-    let partial = harness_cmd(&[
-        "bundle",
-        "export",
-        "--registry",
-        &base,
-        "--repository",
-        "library/alpine",
-        "--tag",
-        "latest",
-        "--tag",
-        "no-such-tag",
-        "--out",
-        out_s,
-    ]);
+    let partial = export(&["--tag", "no-such-tag"]);
     assert_eq!(
         partial.status.code(),
         Some(1),
         "an unresolved subject is partial"
     );
     assert!(String::from_utf8_lossy(&partial.stdout).starts_with("PARTIAL"));
-    let allowed = harness_cmd(&[
-        "bundle",
-        "export",
-        "--registry",
-        &base,
-        "--repository",
-        "library/alpine",
-        "--tag",
-        "latest",
-        "--tag",
-        "no-such-tag",
-        "--out",
-        out_s,
-        "--allow-partial",
-    ]);
+    let allowed = export(&["--tag", "no-such-tag", "--allow-partial"]);
     assert_eq!(allowed.status.code(), Some(0));
     let yaml = String::from_utf8(
         read_entries(&out)
@@ -492,14 +459,14 @@ fn the_cli_exits_0_complete_1_partial_and_prints_findings_by_kind() {
     );
     let broken = dir.path().join("broken.tgz");
     write_entries(&broken, &[("../x".into(), b"x".to_vec())]);
-    let bad = harness_cmd(&["bundle", "validate", "--file", broken.to_str().unwrap()]);
+    let bad = harness(&["bundle", "validate", "--file", broken.to_str().unwrap()]);
     assert_eq!(bad.status.code(), Some(1));
     assert!(
         String::from_utf8_lossy(&bad.stdout).contains("MalformedBundle ../x"),
         "{}",
         String::from_utf8_lossy(&bad.stdout)
     );
-    let usage = harness_cmd(&["bundle", "validate"]);
+    let usage = harness(&["bundle", "validate"]);
     assert_eq!(usage.status.code(), Some(2));
 }
 

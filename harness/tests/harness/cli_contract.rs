@@ -4,7 +4,7 @@ use std::process::{Command, Output};
 
 use fake_registry::{FakeRegistry, Profile};
 
-fn harness(args: &[&str]) -> Output {
+pub(crate) fn harness(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_harness"))
         .args(args)
         .env("NO_PROXY", "127.0.0.1,127.0.0.2,localhost")
