@@ -228,7 +228,13 @@ impl ArchiveWriter {
 
     /// Adds `bytes` as `name`; a second write of the same name is skipped (content-addressed entries repeat).
     pub fn add(&mut self, name: &str, bytes: &[u8]) -> Result<(), BundleError> {
-        debug_assert!(bad_name(name).is_none(), "{name}");
+        if let Some(why) = bad_name(name) {
+            // Names come from digests a registry sent: never write one that leaves the bundle.
+            return Err(BundleError::malformed(
+                name,
+                format!("{why} in the entry name"),
+            ));
+        }
         if !self.names.insert(name.to_string()) {
             return Ok(());
         }

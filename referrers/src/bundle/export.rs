@@ -194,7 +194,13 @@ pub async fn export(
                     continue;
                 }
             };
-            let entry_name = blob_entry(&fetched.digest).expect("a digest the client computed");
+            let Some(entry_name) = blob_entry(&fetched.digest) else {
+                unresolved.push(format!(
+                    "{}@{reference}: digest {} cannot name a bundle entry",
+                    s.repository, fetched.digest
+                ));
+                continue;
+            };
             writer.add(&entry_name, &fetched.bytes)?;
             let mut copy = Copy {
                 d,
@@ -237,10 +243,17 @@ pub async fn export(
                     if !seen.insert((refers_to.clone(), r.digest.clone())) {
                         continue;
                     }
-                    let Some(folder_entry) = referrer_entry(&refers_to, &r.digest) else {
-                        copy.fail(format!("referrer {}: not a digest", r.digest));
+                    let (Some(folder_entry), Some(blob)) =
+                        (referrer_entry(&refers_to, &r.digest), blob_entry(&r.digest))
+                    else {
+                        copy.fail(format!("referrer {:?}: not a digest", r.digest));
                         continue;
                     };
+                    if r.digest.parse::<crate::spec::Digest>().is_err() {
+                        // Never fetched as a tag: a listed referrer is named by its digest only.
+                        copy.fail(format!("referrer {:?}: not a digest", r.digest));
+                        continue;
+                    }
                     let m = match d.fetch_manifest(&s.repository, &r.digest).await {
                         Ok(m) => m,
                         Err(e) => {
@@ -248,7 +261,6 @@ pub async fn export(
                             continue;
                         }
                     };
-                    let blob = blob_entry(&r.digest).expect("checked by referrer_entry");
                     copy.out.add(&blob, &m.bytes)?;
                     copy.out.add(&folder_entry, &m.bytes)?;
                     copy.content(&m.bytes, opts.max_index_depth).await;

@@ -25,22 +25,29 @@ pub const SOURCE_REGISTRY: &str = "io.github.oci-referrers-compat.bundle.registr
 /// See [`SOURCE_REGISTRY`].
 pub const SOURCE_REPOSITORY: &str = "io.github.oci-referrers-compat.bundle.repository";
 
-/// Where the layout keeps the content named `digest` (`sha256:<hex>` → `blobs/sha256/<hex>`).
-pub fn blob_entry(digest: &str) -> Option<String> {
+/// `digest` split into its algorithm and encoded part when both are plain ASCII letters and digits, so they are
+/// safe in an entry name (a digest from a registry is untrusted: `sha256:../x` is not one).
+fn plain_parts(digest: &str) -> Option<(&str, &str)> {
     let (alg, hex) = digest.split_once(':')?;
     let plain = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric());
-    (plain(alg) && plain(hex)).then(|| format!("blobs/{alg}/{hex}"))
+    (plain(alg) && plain(hex)).then_some((alg, hex))
+}
+
+/// Where the layout keeps the content named `digest` (`sha256:<hex>` → `blobs/sha256/<hex>`).
+pub fn blob_entry(digest: &str) -> Option<String> {
+    let (alg, hex) = plain_parts(digest)?;
+    Some(format!("blobs/{alg}/{hex}"))
 }
 
 /// The folder of `subject`'s referrers (`referrers/sha256-<hex>`).
 pub fn referrer_folder(subject: &str) -> Option<String> {
-    let (alg, hex) = subject.split_once(':')?;
+    let (alg, hex) = plain_parts(subject)?;
     Some(format!("referrers/{alg}-{hex}"))
 }
 
 /// The entry of `referrer`'s manifest in `subject`'s folder.
 pub fn referrer_entry(subject: &str, referrer: &str) -> Option<String> {
-    let (alg, hex) = referrer.split_once(':')?;
+    let (alg, hex) = plain_parts(referrer)?;
     Some(format!("{}/{alg}-{hex}.json", referrer_folder(subject)?))
 }
 
@@ -145,5 +152,10 @@ mod tests {
             referrer_entry("sha256:aa", "sha256:bb").as_deref(),
             Some("referrers/sha256-aa/sha256-bb.json")
         );
+        for hostile in ["sha256:../../x", "sha256:a/b", "../x:ab", "sha256:", ":ab"] {
+            assert_eq!(referrer_entry("sha256:aa", hostile), None, "{hostile}");
+            assert_eq!(referrer_entry(hostile, "sha256:aa"), None, "{hostile}");
+            assert_eq!(blob_entry(hostile), None, "{hostile}");
+        }
     }
 }
