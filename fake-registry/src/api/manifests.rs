@@ -15,33 +15,30 @@ use crate::profile::{ManifestAccept, References};
 use crate::state::State;
 use crate::store::{Descriptor, StoredManifest};
 
-/// Does the `Accept` header admit `media_type`? No header (or no usable entry) admits everything.
-fn accepts(req: &Req, media_type: &str) -> bool {
-    let mut any = false;
-    for v in req.headers.get_all("accept") {
-        let Ok(v) = v.to_str() else { continue };
-        for part in v.split(',') {
-            let t = media_type::base(part);
-            if t.is_empty() {
-                continue;
-            }
-            any = true;
-            if t == "*/*" || t == media_type || t == "application/*" {
-                return true;
-            }
-        }
-    }
-    !any
-}
-
-/// Does an `Accept` value name `media_type` itself (parameters aside)?
-fn names(req: &Req, media_type: &str) -> bool {
+/// The media types the `Accept` headers list, parameters aside (empty entries dropped).
+fn accept_types(req: &Req) -> Vec<String> {
     req.headers
         .get_all("accept")
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
-        .any(|part| media_type::base(part) == media_type)
+        .map(media_type::base)
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+/// Does the `Accept` header admit `media_type`? No header (or no usable entry) admits everything.
+fn accepts(req: &Req, media_type: &str) -> bool {
+    let types = accept_types(req);
+    types.is_empty()
+        || types
+            .iter()
+            .any(|t| t == "*/*" || t == media_type || t == "application/*")
+}
+
+/// Does an `Accept` value name `media_type` itself (parameters aside)?
+fn names(req: &Req, media_type: &str) -> bool {
+    accept_types(req).iter().any(|t| t == media_type)
 }
 
 fn validate_reference(state: &State, reference: &str) -> Result<(), Resp> {

@@ -69,7 +69,7 @@ impl ExportReport {
 }
 
 /// One subject's copy in progress.
-struct Copy<'a> {
+struct SubjectCopy<'a> {
     d: &'a Discoverer,
     repo: &'a str,
     out: &'a mut ArchiveWriter,
@@ -77,7 +77,7 @@ struct Copy<'a> {
     complete: bool,
 }
 
-impl Copy<'_> {
+impl SubjectCopy<'_> {
     fn fail(&mut self, message: String) {
         self.complete = false;
         self.errors.push(message);
@@ -202,7 +202,7 @@ pub async fn export(
                 continue;
             };
             writer.add(&entry_name, &fetched.bytes)?;
-            let mut copy = Copy {
+            let mut copy = SubjectCopy {
                 d,
                 repo: &s.repository,
                 out: &mut writer,

@@ -5,7 +5,7 @@
 //! upload ends with a GET of the blob, so what the registry stored is compared too.
 
 use super::steps::{PUSH_BLOBS, at_location, delete, get, head, post};
-use super::{Body, Probe, Verb};
+use super::{Body, Probe, Step, Verb};
 
 const OCTETS: &[(&str, &str)] = &[("content-type", "application/octet-stream")];
 const FIRST_CHUNK: &[(&str, &str)] = &[
@@ -22,8 +22,16 @@ const GAP_CHUNK: &[(&str, &str)] = &[
     ("content-range", "{blob_len}-{blob_len}"),
 ];
 
+/// Opens an upload session (preparation).
+const OPEN_SESSION: Step = post("/v2/{repo}/blobs/uploads/").quiet();
+/// Sends the first half of the probe's blob to the session (preparation).
+const FIRST_HALF: Step = at_location(Verb::Patch, "")
+    .headers(FIRST_CHUNK)
+    .body(Body::Head)
+    .quiet();
+
 /// The stored blob, read back.
-const GET_BLOB: super::Step = get("/v2/{repo}/blobs/{blob}").named("get").content();
+const GET_BLOB: Step = get("/v2/{repo}/blobs/{blob}").named("get").content();
 
 pub(super) const PROBES: &[Probe] = &[
     Probe {
@@ -70,7 +78,7 @@ pub(super) const PROBES: &[Probe] = &[
         id: "upload-streamed",
         spec: "#pushing-a-blob-in-chunks",
         steps: &[
-            post("/v2/{repo}/blobs/uploads/").quiet(),
+            OPEN_SESSION,
             at_location(Verb::Patch, "")
                 .headers(OCTETS)
                 .body(Body::Blob)
@@ -83,11 +91,8 @@ pub(super) const PROBES: &[Probe] = &[
         id: "upload-final-chunk-in-put",
         spec: "#pushing-a-blob-in-chunks",
         steps: &[
-            post("/v2/{repo}/blobs/uploads/").quiet(),
-            at_location(Verb::Patch, "")
-                .headers(FIRST_CHUNK)
-                .body(Body::Head)
-                .quiet(),
+            OPEN_SESSION,
+            FIRST_HALF,
             at_location(Verb::Put, "digest={blob}")
                 .headers(SECOND_CHUNK)
                 .body(Body::Tail)
@@ -99,11 +104,8 @@ pub(super) const PROBES: &[Probe] = &[
         id: "upload-out-of-order-patch",
         spec: "#pushing-a-blob-in-chunks",
         steps: &[
-            post("/v2/{repo}/blobs/uploads/").quiet(),
-            at_location(Verb::Patch, "")
-                .headers(FIRST_CHUNK)
-                .body(Body::Head)
-                .quiet(),
+            OPEN_SESSION,
+            FIRST_HALF,
             at_location(Verb::Patch, "")
                 .headers(GAP_CHUNK)
                 .body(Body::Tail)
@@ -115,11 +117,8 @@ pub(super) const PROBES: &[Probe] = &[
         id: "upload-out-of-order-put",
         spec: "#pushing-a-blob-in-chunks",
         steps: &[
-            post("/v2/{repo}/blobs/uploads/").quiet(),
-            at_location(Verb::Patch, "")
-                .headers(FIRST_CHUNK)
-                .body(Body::Head)
-                .quiet(),
+            OPEN_SESSION,
+            FIRST_HALF,
             at_location(Verb::Put, "digest={blob}")
                 .headers(GAP_CHUNK)
                 .body(Body::Tail)
@@ -131,11 +130,8 @@ pub(super) const PROBES: &[Probe] = &[
         id: "upload-status",
         spec: "#pushing-a-blob-in-chunks",
         steps: &[
-            post("/v2/{repo}/blobs/uploads/").quiet(),
-            at_location(Verb::Patch, "")
-                .headers(FIRST_CHUNK)
-                .body(Body::Head)
-                .quiet(),
+            OPEN_SESSION,
+            FIRST_HALF,
             at_location(Verb::Get, "").named("status"),
         ],
     },
@@ -143,7 +139,7 @@ pub(super) const PROBES: &[Probe] = &[
         id: "upload-cancel",
         spec: "#cancel-a-blob-upload",
         steps: &[
-            post("/v2/{repo}/blobs/uploads/").quiet(),
+            OPEN_SESSION,
             at_location(Verb::Delete, "").named("delete"),
             at_location(Verb::Get, "").named("status"),
         ],
@@ -152,7 +148,7 @@ pub(super) const PROBES: &[Probe] = &[
         id: "upload-digest-mismatch",
         spec: "#pushing-blobs",
         steps: &[
-            post("/v2/{repo}/blobs/uploads/").quiet(),
+            OPEN_SESSION,
             at_location(Verb::Put, "digest={missing_blob}")
                 .headers(OCTETS)
                 .body(Body::Blob)
@@ -163,7 +159,7 @@ pub(super) const PROBES: &[Probe] = &[
         id: "upload-invalid-digest",
         spec: "#pushing-blobs",
         steps: &[
-            post("/v2/{repo}/blobs/uploads/").quiet(),
+            OPEN_SESSION,
             at_location(Verb::Put, "digest=sha256:not-a-digest")
                 .headers(OCTETS)
                 .body(Body::Blob)
@@ -223,7 +219,7 @@ pub(super) const PROBES: &[Probe] = &[
         id: "mount-sha512",
         spec: "#mounting-a-blob-from-another-repository",
         steps: &[
-            post("/v2/{repo}/blobs/uploads/").quiet(),
+            OPEN_SESSION,
             at_location(Verb::Put, "digest={blob512}")
                 .headers(OCTETS)
                 .body(Body::Blob)
